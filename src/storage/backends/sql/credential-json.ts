@@ -1,0 +1,57 @@
+/**
+ * The pure functions behind the atomic JSON-column updates. SQLite runs them as user-defined
+ * functions inside one UPDATE; PostgreSQL has SQL twins created by a migration.
+ */
+
+/** How many distinct error codes are remembered. */
+export const MAX_ERROR_CODES = 10;
+
+/** Appends `code` as the most recent one, keeping codes distinct and only the last ten. */
+export function pushErrorCode(codesJson: string | null, code: number): string {
+  const codes = parseArray(codesJson).filter((c) => c !== code);
+  codes.push(code);
+  return JSON.stringify(codes.slice(-MAX_ERROR_CODES));
+}
+
+/** 1 when `code` is among the stored codes. */
+export function hasErrorCode(codesJson: string | null, code: number): number {
+  return parseArray(codesJson).includes(code) ? 1 : 0;
+}
+
+/** Sets (or, with `until` null, removes) one model's cooldown. */
+export function setCooldown(cooldownsJson: string | null, key: string, until: number | null): string {
+  const cooldowns = parseObject(cooldownsJson);
+  if (until === null) delete cooldowns[key];
+  else cooldowns[key] = until;
+  return JSON.stringify(cooldowns);
+}
+
+/** 1 when `key` (or, with `key` null, any model) cools down after `now`. */
+export function isCooling(cooldownsJson: string | null, key: string | null, now: number): number {
+  const cooldowns = parseObject(cooldownsJson);
+  const values = key === null ? Object.values(cooldowns) : [cooldowns[key]];
+  return values.some((until) => typeof until === 'number' && until > now) ? 1 : 0;
+}
+
+/** Drops the cooldowns that ended at or before `now`. */
+export function liveCooldowns(cooldowns: unknown, now: number): Record<string, number> {
+  const live: Record<string, number> = {};
+  if (cooldowns && typeof cooldowns === 'object') {
+    for (const [key, until] of Object.entries(cooldowns)) {
+      if (typeof until === 'number' && until > now) live[key] = until;
+    }
+  }
+  return live;
+}
+
+function parseArray(json: string | null): number[] {
+  const value: unknown = json ? JSON.parse(json) : [];
+  return Array.isArray(value) ? value : [];
+}
+
+function parseObject(json: string | null): Record<string, number> {
+  const value: unknown = json ? JSON.parse(json) : {};
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, number>)
+    : {};
+}

@@ -1,0 +1,5 @@
+import { InitialSchema1764374400000 } from './1764374400000-initial-schema';
+import { GatewayTables1764374400001 } from './1764374400001-gateway-tables';
+
+/** Every migration, oldest first; TypeORM records which have run in its `migrations` table. */
+export const SQL_MIGRATIONS = [InitialSchema1764374400000, GatewayTables1764374400001];

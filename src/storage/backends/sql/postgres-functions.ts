@@ -1,0 +1,36 @@
+/**
+ * PostgreSQL twins of credential-json.ts, so that the shared statements update JSONB columns in
+ * one atomic UPDATE. Keep the semantics identical to the TypeScript versions.
+ */
+export const POSTGRES_FUNCTIONS: readonly string[] = [
+  `CREATE OR REPLACE FUNCTION gcli_push_code(jsonb, integer) RETURNS jsonb
+   LANGUAGE sql IMMUTABLE AS $$
+     SELECT COALESCE(jsonb_agg(c ORDER BY o), '[]'::jsonb) FROM (
+       SELECT c, o FROM (
+         SELECT e.c, e.o
+           FROM jsonb_array_elements(CASE WHEN jsonb_typeof($1) = 'array' THEN $1 ELSE '[]'::jsonb END)
+                WITH ORDINALITY AS e(c, o)
+          WHERE e.c <> to_jsonb($2)
+         UNION ALL SELECT to_jsonb($2), 9223372036854775807
+       ) candidates ORDER BY o DESC LIMIT 10
+     ) last_ten
+   $$`,
+  `CREATE OR REPLACE FUNCTION gcli_has_code(jsonb, integer) RETURNS integer
+   LANGUAGE sql IMMUTABLE AS $$
+     SELECT CASE WHEN jsonb_typeof($1) = 'array' AND $1 @> to_jsonb($2) THEN 1 ELSE 0 END
+   $$`,
+  `CREATE OR REPLACE FUNCTION gcli_cooldown_set(jsonb, text, double precision) RETURNS jsonb
+   LANGUAGE sql IMMUTABLE AS $$
+     SELECT CASE WHEN $3 IS NULL THEN COALESCE($1, '{}'::jsonb) - $2
+                 ELSE COALESCE($1, '{}'::jsonb) || jsonb_build_object($2, $3) END
+   $$`,
+  `CREATE OR REPLACE FUNCTION gcli_cooling(jsonb, text, double precision) RETURNS integer
+   LANGUAGE sql IMMUTABLE AS $$
+     SELECT CASE WHEN EXISTS (
+       SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof($1) = 'object' THEN $1 ELSE '{}'::jsonb END) e
+        WHERE ($2 IS NULL OR e.key = $2)
+          AND jsonb_typeof(e.value) = 'number'
+          AND (e.value)::text::double precision > $3
+     ) THEN 1 ELSE 0 END
+   $$`,
+];

@@ -1,0 +1,46 @@
+import { POSTGRES_FUNCTIONS } from './postgres-functions';
+
+/**
+ * What differs between the SQL engines, as data. Everything else (statements, mapping, rules)
+ * is shared by sql.backend.ts.
+ */
+export interface SqlDialect {
+  /** Column types used by the migrations. */
+  types: { id: string; json: string; double: string; bool: string; text: string; int: string };
+  /** Functions the shared statements call, created by a migration (SQLite registers JS ones). */
+  functions: readonly string[];
+  /** Turns a JSON column value as the driver returns it into the stored value. */
+  decodeJson(value: unknown): unknown;
+  /** Turns a boolean column value as the driver returns it into a boolean. */
+  decodeBool(value: unknown): boolean;
+}
+
+export const SQLITE_DIALECT: SqlDialect = {
+  types: {
+    id: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+    json: 'TEXT',
+    double: 'REAL',
+    bool: 'INTEGER',
+    text: 'TEXT',
+    int: 'INTEGER',
+  },
+  functions: [],
+  // better-sqlite3 returns TEXT columns as the JSON text we stored.
+  decodeJson: (value) => (value == null ? value : JSON.parse(value as string)),
+  decodeBool: (value) => value === 1 || value === true,
+};
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  types: {
+    id: 'SERIAL PRIMARY KEY',
+    json: 'JSONB',
+    double: 'DOUBLE PRECISION',
+    bool: 'BOOLEAN',
+    text: 'TEXT',
+    int: 'BIGINT',
+  },
+  functions: POSTGRES_FUNCTIONS,
+  // pg parses JSONB itself; parsing again would turn the stored string "123" into a number.
+  decodeJson: (value) => value,
+  decodeBool: (value) => value === true,
+};

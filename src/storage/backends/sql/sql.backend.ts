@@ -1,0 +1,288 @@
+import type {
+  BackendInfo,
+  BackendKind,
+  CredentialData,
+  CredentialState,
+  CredentialStatePatch,
+  CredentialSummary,
+  CredentialSummaryPage,
+  Namespace,
+  RecordFailureInput,
+  RecordSuccessInput,
+  StorageBackend,
+  SummaryQuery,
+} from '../../storage-backend.interface';
+import { StorageUnavailableError } from '../../storage.errors';
+import { liveCooldowns } from './credential-json';
+import type { SqlDialect } from './sql-dialect';
+import type { SqlDriver } from './sql-driver';
+import {
+  CONFIG_STATEMENTS as CONFIG,
+  CREDENTIAL_TABLES,
+  credentialStatements,
+  type CredentialStatements,
+  ENTRY_STATEMENTS as ENTRY,
+  META_STATEMENTS as META,
+} from './sql-statements';
+
+type StateRow = {
+  filename: string;
+  rotation_order: number;
+  id: number;
+  disabled: unknown;
+  error_codes: unknown;
+  last_success: number | null;
+  user_email: string | null;
+  model_cooldowns: unknown;
+  call_count: number | string;
+};
+
+/** Expired entries are purged on one write in this many. */
+const PURGE_EVERY = 200;
+
+const nowSeconds = () => Date.now() / 1000;
+
+/**
+ * Everything PostgreSQL and SQLite share: the statements, row mapping and the storage rules.
+ * A subclass opens the connection (`open`), closes it (`shutdown`) and describes it (`describe`).
+ */
+export abstract class SqlBackend implements StorageBackend {
+  abstract readonly kind: BackendKind;
+  private driver?: SqlDriver;
+  private readonly tables = {
+    geminicli: credentialStatements(CREDENTIAL_TABLES.geminicli),
+    antigravity: credentialStatements(CREDENTIAL_TABLES.antigravity),
+  } satisfies Record<Namespace, CredentialStatements>;
+  private writes = 0;
+
+  protected constructor(private readonly dialect: SqlDialect) {}
+
+  /** Opens the connection, runs the migrations and returns a driver over it. */
+  protected abstract open(): Promise<SqlDriver>;
+  /** Closes what `open` opened; must not throw when nothing is open. */
+  protected abstract shutdown(): Promise<void>;
+  /** Redacted connection facts for `info()`. */
+  protected abstract describe(): Omit<BackendInfo, 'kind' | 'counts'>;
+
+  async connect(): Promise<void> {
+    this.driver = await this.open();
+  }
+
+  async close(): Promise<void> {
+    this.driver = undefined;
+    await this.shutdown();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.get('SELECT 1 AS ok');
+  }
+
+  async info(): Promise<BackendInfo> {
+    const count = async (sql: string) => Number((await this.db.get<{ n: unknown }>(sql))?.n ?? 0);
+    return {
+      kind: this.kind,
+      ...this.describe(),
+      counts: {
+        geminicli: await count(this.tables.geminicli.count),
+        antigravity: await count(this.tables.antigravity.count),
+        config: await count(CONFIG.count),
+      },
+    };
+  }
+
+  async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
+    const t = this.tables[ns];
+    const existed = await this.db.get(t.exists, [name]);
+    const now = nowSeconds();
+    await this.db.run(t.upsert, [name, JSON.stringify(data), now, now, now]);
+    await this.bump();
+    return { created: !existed };
+  }
+
+  async upsertCredentials(ns: Namespace, items: ReadonlyArray<{ name: string; data: CredentialData }>) {
+    const t = this.tables[ns];
+    const now = nowSeconds();
+    const unique = new Map(items.map((item) => [item.name, item.data]));
+    const before = await this.count(t.count);
+    const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), now, now, now]);
+    await this.db.runMany(t.upsert, rows);
+    const created = (await this.count(t.count)) - before;
+    await this.bump();
+    return { created, updated: unique.size - created };
+  }
+
+  async getCredential(ns: Namespace, name: string) {
+    const row = await this.db.get<{ credential_data: unknown }>(this.tables[ns].getData, [name]);
+    return row ? (this.dialect.decodeJson(row.credential_data) as CredentialData) : null;
+  }
+
+  async deleteCredential(ns: Namespace, name: string) {
+    return this.changed(await this.db.run(this.tables[ns].delete, [name]));
+  }
+
+  async listCredentialNames(ns: Namespace) {
+    const rows = await this.db.all<{ filename: string }>(this.tables[ns].listNames);
+    return rows.map((row) => row.filename);
+  }
+
+  async getState(ns: Namespace, name: string, now = nowSeconds()): Promise<CredentialState | null> {
+    const row = await this.db.get<StateRow>(this.tables[ns].getState, [name]);
+    return row ? this.toState(row, now) : null;
+  }
+
+  async updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
+    const t = this.tables[ns];
+    const now = nowSeconds();
+    const steps = [];
+    if (patch.disabled !== undefined) {
+      steps.push({ sql: t.setDisabled, params: [patch.disabled ? 1 : 0, now, name] });
+    }
+    if (patch.userEmail !== undefined) steps.push({ sql: t.setEmail, params: [patch.userEmail, now, name] });
+    if (patch.lastSuccess !== undefined) {
+      steps.push({ sql: t.setLastSuccess, params: [patch.lastSuccess, now, name] });
+    }
+    if (steps.length === 0) return (await this.db.get(t.exists, [name])) !== undefined;
+    const changes = await this.db.batch(steps);
+    return this.changed(changes[0]);
+  }
+
+  async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
+    const params = [modelKey, until, nowSeconds(), name];
+    return this.changed(await this.db.run(this.tables[ns].setCooldown, params));
+  }
+
+  async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
+    const t = this.tables[ns];
+    const at = input.at ?? nowSeconds();
+    const changes =
+      input.modelKey === undefined
+        ? await this.db.run(t.recordSuccessNoModel, [at, name])
+        : await this.db.run(t.recordSuccess, [at, input.modelKey, name]);
+    return changes > 0;
+  }
+
+  async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
+    const t = this.tables[ns];
+    if (input.modelKey === undefined || input.cooldownUntil === undefined) {
+      return (await this.db.run(t.recordFailure, [input.code, name])) > 0;
+    }
+    const params = [input.code, input.modelKey, input.cooldownUntil, name];
+    return this.changed(await this.db.run(t.recordFailureCooldown, params));
+  }
+
+  async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
+    const t = this.tables[ns];
+    const { offset = 0, limit = 50, now = nowSeconds() } = query;
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (query.status === 'enabled') clauses.push('disabled = FALSE');
+    if (query.status === 'disabled') clauses.push('disabled = TRUE');
+    if (query.errorCode !== undefined) {
+      clauses.push('gcli_has_code(error_codes, ?) = 1');
+      params.push(query.errorCode);
+    }
+    if (query.cooldown === 'in' || query.cooldown === 'out') {
+      clauses.push(`gcli_cooling(model_cooldowns, ?, ?) = ${query.cooldown === 'in' ? 1 : 0}`);
+      params.push(query.modelKey ?? null, now);
+    }
+    const where = clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '';
+    const rows = await this.db.all<StateRow>(t.summaryRows(where), [...params, limit, offset]);
+    const total = await this.count(t.summaryCount(where), params);
+    const stats = await this.db.get<{ total: unknown; disabled: unknown }>(t.stats);
+    const all = Number(stats?.total ?? 0);
+    const disabled = Number(stats?.disabled ?? 0);
+    return {
+      items: rows.map((row): CredentialSummary => ({
+        name: row.filename,
+        order: Number(row.rotation_order),
+        ...this.toState(row, now),
+      })),
+      total,
+      offset,
+      limit,
+      stats: { total: all, enabled: all - disabled, disabled },
+    };
+  }
+
+  async getConfig(key: string) {
+    const row = await this.db.get<{ value: unknown }>(CONFIG.get, [key]);
+    return row ? this.dialect.decodeJson(row.value) : undefined;
+  }
+
+  async setConfig(key: string, value: unknown) {
+    await this.db.run(CONFIG.set, [key, JSON.stringify(value), nowSeconds()]);
+    await this.bump();
+  }
+
+  async deleteConfig(key: string) {
+    return this.changed(await this.db.run(CONFIG.delete, [key]));
+  }
+
+  async getAllConfig() {
+    const rows = await this.db.all<{ key: string; value: unknown }>(CONFIG.all);
+    return Object.fromEntries(rows.map((row) => [row.key, this.dialect.decodeJson(row.value)]));
+  }
+
+  async setEntry(key: string, value: string, ttlMs: number) {
+    await this.db.run(ENTRY.set, [key, value, nowSeconds() + ttlMs / 1000]);
+    await this.maybePurge();
+  }
+
+  async setEntryIfAbsent(key: string, value: string, ttlMs: number) {
+    const now = nowSeconds();
+    const changes = await this.db.run(ENTRY.setIfAbsent, [key, value, now + ttlMs / 1000, now]);
+    await this.maybePurge();
+    return changes > 0;
+  }
+
+  async getEntry(key: string) {
+    const row = await this.db.get<{ value: string }>(ENTRY.get, [key, nowSeconds()]);
+    return row ? row.value : null;
+  }
+
+  async deleteEntry(key: string, expected?: string) {
+    const changes =
+      expected === undefined
+        ? await this.db.run(ENTRY.delete, [key, nowSeconds()])
+        : await this.db.run(ENTRY.deleteIf, [key, nowSeconds(), expected]);
+    return changes > 0;
+  }
+
+  async changeVersion() {
+    return Number((await this.db.get<{ value: unknown }>(META.version))?.value ?? 0);
+  }
+
+  private get db(): SqlDriver {
+    if (!this.driver) throw new StorageUnavailableError(`${this.kind} storage is not connected`, this.kind);
+    return this.driver;
+  }
+
+  private toState(row: StateRow, now: number): CredentialState {
+    return {
+      disabled: this.dialect.decodeBool(row.disabled),
+      errorCodes: (this.dialect.decodeJson(row.error_codes) as number[] | null) ?? [],
+      lastSuccess: row.last_success == null ? null : Number(row.last_success),
+      userEmail: row.user_email ?? null,
+      modelCooldowns: liveCooldowns(this.dialect.decodeJson(row.model_cooldowns), now),
+      callCount: Number(row.call_count ?? 0),
+    };
+  }
+
+  private async count(sql: string, params: readonly unknown[] = []) {
+    return Number((await this.db.get<{ n: unknown }>(sql, params))?.n ?? 0);
+  }
+
+  /** Bumps the change marker after a change other processes must notice; passes `changes` on. */
+  private async changed(changes: number): Promise<boolean> {
+    if (changes > 0) await this.bump();
+    return changes > 0;
+  }
+
+  private async bump() {
+    await this.db.run(META.bump);
+  }
+
+  private async maybePurge() {
+    if (++this.writes % PURGE_EVERY === 0) await this.db.run(ENTRY.purge, [nowSeconds()]);
+  }
+}

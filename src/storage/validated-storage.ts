@@ -1,0 +1,282 @@
+import { redactSecrets } from '../common/redact-url';
+import type {
+  BackendInfo,
+  BackendKind,
+  CredentialData,
+  CredentialState,
+  CredentialStatePatch,
+  CredentialSummaryPage,
+  Namespace,
+  RecordFailureInput,
+  RecordSuccessInput,
+  StorageBackend,
+  SummaryQuery,
+} from './storage-backend.interface';
+import { NAMESPACES } from './storage-backend.interface';
+import { StorageError, StorageUnavailableError, StorageValidationError } from './storage.errors';
+
+const MAX_NAME_LENGTH = 4096;
+const MAX_KEY_LENGTH = 512;
+const MAX_LIMIT = 100_000;
+
+/** Error codes and messages of drivers that mean "the server is not there (any more)". */
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|timed? ?out|closed|not open|Connection is closed|terminat|connect|topology|server selection|socket/i;
+
+/**
+ * The rules that hold for every backend, written once: argument validation, and the translation
+ * of driver errors into typed, redacted storage errors. It delegates everything else.
+ */
+export class ValidatedStorage implements StorageBackend {
+  constructor(
+    private readonly inner: StorageBackend,
+    private readonly secrets: readonly string[] = [],
+  ) {}
+
+  get kind() {
+    return this.inner.kind;
+  }
+
+  async connect() {
+    return this.call(() => this.inner.connect());
+  }
+  async close() {
+    return this.call(() => this.inner.close());
+  }
+  async ping() {
+    return this.call(() => this.inner.ping());
+  }
+  async info(): Promise<BackendInfo> {
+    return this.call(() => this.inner.info());
+  }
+
+  async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
+    checkNamespace(ns);
+    checkName(name);
+    checkData(data);
+    return this.call(() => this.inner.upsertCredential(ns, name, data));
+  }
+  async upsertCredentials(ns: Namespace, items: ReadonlyArray<{ name: string; data: CredentialData }>) {
+    checkNamespace(ns);
+    if (!Array.isArray(items)) invalid('items must be an array');
+    for (const item of items) {
+      checkName(item?.name);
+      checkData(item.data);
+    }
+    if (items.length === 0) return { created: 0, updated: 0 };
+    return this.call(() => this.inner.upsertCredentials(ns, items));
+  }
+  async getCredential(ns: Namespace, name: string) {
+    checkNamespace(ns);
+    checkName(name);
+    return this.call(() => this.inner.getCredential(ns, name));
+  }
+  async deleteCredential(ns: Namespace, name: string) {
+    checkNamespace(ns);
+    checkName(name);
+    return this.call(() => this.inner.deleteCredential(ns, name));
+  }
+  async listCredentialNames(ns: Namespace) {
+    checkNamespace(ns);
+    return this.call(() => this.inner.listCredentialNames(ns));
+  }
+
+  async getState(ns: Namespace, name: string, now?: number): Promise<CredentialState | null> {
+    checkNamespace(ns);
+    checkName(name);
+    if (now !== undefined) checkTime('now', now);
+    return this.call(() => this.inner.getState(ns, name, now));
+  }
+  async updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
+    checkNamespace(ns);
+    checkName(name);
+    if (patch.disabled !== undefined && typeof patch.disabled !== 'boolean') {
+      invalid('disabled must be a boolean');
+    }
+    if (patch.userEmail != null && typeof patch.userEmail !== 'string') {
+      invalid('userEmail must be a string or null');
+    }
+    if (patch.lastSuccess != null) checkTime('lastSuccess', patch.lastSuccess);
+    return this.call(() => this.inner.updateState(ns, name, patch));
+  }
+  async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
+    checkNamespace(ns);
+    checkName(name);
+    checkKey('modelKey', modelKey);
+    if (until !== null) checkTime('until', until);
+    return this.call(() => this.inner.setModelCooldown(ns, name, modelKey, until));
+  }
+  async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
+    checkNamespace(ns);
+    checkName(name);
+    if (input.modelKey !== undefined) checkKey('modelKey', input.modelKey);
+    if (input.at !== undefined) checkTime('at', input.at);
+    return this.call(() => this.inner.recordSuccess(ns, name, input));
+  }
+  async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
+    checkNamespace(ns);
+    checkName(name);
+    if (!Number.isInteger(input?.code) || input.code < 100 || input.code > 999) {
+      invalid('code must be an HTTP status code (100-999)');
+    }
+    if ((input.modelKey === undefined) !== (input.cooldownUntil === undefined)) {
+      invalid('modelKey and cooldownUntil go together');
+    }
+    if (input.modelKey !== undefined) checkKey('modelKey', input.modelKey);
+    if (input.cooldownUntil !== undefined) checkTime('cooldownUntil', input.cooldownUntil);
+    return this.call(() => this.inner.recordFailure(ns, name, input));
+  }
+  async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
+    checkNamespace(ns);
+    const q: SummaryQuery = { ...query };
+    q.offset = q.offset ?? 0;
+    q.limit = q.limit ?? 50;
+    q.status = q.status ?? 'all';
+    q.cooldown = q.cooldown ?? 'all';
+    q.now = q.now ?? Date.now() / 1000;
+    if (!Number.isInteger(q.offset) || q.offset < 0) invalid('offset must be an integer >= 0');
+    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_LIMIT) {
+      invalid(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+    if (!['all', 'enabled', 'disabled'].includes(q.status)) {
+      invalid('status must be all, enabled or disabled');
+    }
+    if (!['all', 'in', 'out'].includes(q.cooldown)) invalid('cooldown must be all, in or out');
+    if (q.errorCode !== undefined && !Number.isInteger(q.errorCode)) {
+      invalid('errorCode must be an integer');
+    }
+    if (q.modelKey !== undefined) checkKey('modelKey', q.modelKey);
+    checkTime('now', q.now);
+    return this.call(() => this.inner.summarize(ns, q));
+  }
+
+  async getConfig(key: string) {
+    checkKey('key', key);
+    return this.call(() => this.inner.getConfig(key));
+  }
+  async setConfig(key: string, value: unknown) {
+    checkKey('key', key);
+    checkJson(value);
+    return this.call(() => this.inner.setConfig(key, value));
+  }
+  async deleteConfig(key: string) {
+    checkKey('key', key);
+    return this.call(() => this.inner.deleteConfig(key));
+  }
+  async getAllConfig() {
+    return this.call(() => this.inner.getAllConfig());
+  }
+
+  async setEntry(key: string, value: string, ttlMs: number) {
+    checkEntry(key, value, ttlMs);
+    return this.call(() => this.inner.setEntry(key, value, ttlMs));
+  }
+  async setEntryIfAbsent(key: string, value: string, ttlMs: number) {
+    checkEntry(key, value, ttlMs);
+    return this.call(() => this.inner.setEntryIfAbsent(key, value, ttlMs));
+  }
+  async getEntry(key: string) {
+    checkKey('key', key);
+    return this.call(() => this.inner.getEntry(key));
+  }
+  async deleteEntry(key: string, expected?: string) {
+    checkKey('key', key);
+    return this.call(() => this.inner.deleteEntry(key, expected));
+  }
+
+  async changeVersion() {
+    return this.call(() => this.inner.changeVersion());
+  }
+
+  private async call<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): StorageError {
+    const raw = err instanceof Error ? err.message : String(err);
+    let message = redactSecrets(raw);
+    for (const secret of this.secrets) {
+      if (secret) message = message.split(secret).join('***');
+    }
+    if (err instanceof StorageError) {
+      if (message === err.message) return err;
+      const Redacted = err.constructor as new (m: string, b?: BackendKind) => StorageError;
+      return new Redacted(message, err.backend);
+    }
+    const code = (err as { code?: unknown })?.code;
+    const text = `${typeof code === 'string' ? code : ''} ${(err as Error)?.name ?? ''} ${raw}`;
+    const Type = UNAVAILABLE.test(text) ? StorageUnavailableError : StorageError;
+    return new Type(`${this.kind} storage: ${message}`, this.kind);
+  }
+}
+
+function invalid(message: string): never {
+  throw new StorageValidationError(message);
+}
+
+function checkNamespace(ns: unknown): asserts ns is Namespace {
+  if (!NAMESPACES.includes(ns as Namespace)) invalid('namespace must be geminicli or antigravity');
+}
+
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0) invalid('name must be a non-empty string');
+  if (name.length > MAX_NAME_LENGTH) invalid(`name is longer than ${MAX_NAME_LENGTH} characters`);
+  if (name.includes('\0')) invalid('name must not contain a NUL character');
+}
+
+function checkKey(what: string, key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) invalid(`${what} must be a non-empty string`);
+  if (key.length > MAX_KEY_LENGTH) invalid(`${what} is longer than ${MAX_KEY_LENGTH} characters`);
+  if (key.includes('\0')) invalid(`${what} must not contain a NUL character`);
+}
+
+function checkTime(what: string, value: unknown) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    invalid(`${what} must be unix seconds (a finite number >= 0)`);
+  }
+}
+
+function checkData(data: unknown) {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    invalid('credential data must be a JSON object');
+  }
+  checkJson(data);
+}
+
+function checkJson(value: unknown) {
+  if (value === undefined) invalid('value must not be undefined');
+  const seen = new Set<unknown>();
+  const walk = (v: unknown, path: string) => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) invalid(`${path} is not a finite number`);
+      return;
+    }
+    if (typeof v !== 'object') invalid(`${path} is not JSON (${typeof v})`);
+    if (seen.has(v)) invalid(`${path} is circular`);
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`));
+    else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) invalid(`${path} is not a plain object`);
+      for (const [k, item] of Object.entries(v as object)) {
+        if (item === undefined) invalid(`${path}.${k} is undefined`);
+        walk(item, `${path}.${k}`);
+      }
+    }
+    seen.delete(v);
+  };
+  walk(value, 'value');
+}
+
+function checkEntry(key: string, value: unknown, ttlMs: unknown) {
+  checkKey('key', key);
+  if (typeof value !== 'string') invalid('entry value must be a string');
+  if (!Number.isInteger(ttlMs) || (ttlMs as number) < 1) {
+    invalid('ttlMs must be a positive integer (milliseconds)');
+  }
+}
