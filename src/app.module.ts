@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { StorageExceptionFilter } from './common/storage-exception.filter';
+import { gatewayEnv, validateEnv } from './env/env.schema';
+import { HealthModule } from './health/health.module';
+import { StorageInfoModule } from './storage-info/storage-info.module';
+import { storageCandidates } from './storage/storage-candidates';
+import { StorageModule } from './storage/storage.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
+    StorageModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => {
+        const env = gatewayEnv(config);
+        return {
+          candidates: storageCandidates(env),
+          fallback: env.STORAGE_FALLBACK,
+          connectTimeoutMs: env.STORAGE_CONNECT_TIMEOUT_MS,
+        };
+      },
+    }),
+    HealthModule,
+    StorageInfoModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: StorageExceptionFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,59 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+
+const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type GatewayLogLevel = (typeof LEVELS)[number];
+
+const NEST_TO_GATEWAY: Record<LogLevel, GatewayLogLevel> = {
+  fatal: 'error',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'debug',
+};
+
+const stamp = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19);
+
+/**
+ * Plain log lines, `[YYYY-MM-DD HH:MM:SS] [LEVEL] [Context] message`, as the Python gateway wrote
+ * them: errors to stderr, the rest to stdout. Lines below the configured level are dropped.
+ */
+export class GatewayLogger implements LoggerService {
+  private threshold: number;
+
+  constructor(level: GatewayLogLevel = 'info') {
+    this.threshold = LEVELS.indexOf(level);
+  }
+
+  setLevel(level: GatewayLogLevel) {
+    this.threshold = LEVELS.indexOf(level);
+  }
+
+  log(message: unknown, context?: string) {
+    this.write('log', message, context);
+  }
+  error(message: unknown, traceOrContext?: string, context?: string) {
+    this.write('error', message, context ?? traceOrContext);
+  }
+  warn(message: unknown, context?: string) {
+    this.write('warn', message, context);
+  }
+  debug(message: unknown, context?: string) {
+    this.write('debug', message, context);
+  }
+  verbose(message: unknown, context?: string) {
+    this.write('verbose', message, context);
+  }
+  fatal(message: unknown, context?: string) {
+    this.write('fatal', message, context);
+  }
+
+  private write(nestLevel: LogLevel, message: unknown, context?: string) {
+    const level = NEST_TO_GATEWAY[nestLevel];
+    if (LEVELS.indexOf(level) > this.threshold) return;
+    const text = message instanceof Error ? message.message : String(message);
+    const where = context ? `[${context}] ` : '';
+    const line = `[${stamp(new Date())}] [${level.toUpperCase()}] ${where}${text}\n`;
+    (level === 'error' ? process.stderr : process.stdout).write(line);
+  }
+}

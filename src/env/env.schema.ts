@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+const url = (schemes: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+  );
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int({ message: 'must be a whole number' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+/**
+ * Every environment variable the gateway reads at start-up, with its default. `.env.example`
+ * documents each one; keep the two in step.
+ */
+export const envSchema = z.object({
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(1, 65535).default(7861),
+  CREDENTIALS_DIR: z.string().min(1).default('./creds'),
+  LOG_LEVEL: z
+    .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
+    .default('info'),
+  VALKEY_URL: url(['redis', 'rediss']).optional(),
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default('gcli:'),
+  POSTGRES_DSN: url(['postgres', 'postgresql']).optional(),
+  POSTGRES_POOL_MIN: integer(0, 100).default(2),
+  POSTGRES_POOL_MAX: integer(1, 100).default(10),
+  POSTGRES_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(30_000),
+  MONGODB_URI: url(['mongodb', 'mongodb+srv']).optional(),
+  MONGODB_DATABASE: z.string().min(1).optional(),
+  STORAGE_FALLBACK: flag.default(true),
+  STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
+});
+
+export type GatewayEnv = z.infer<typeof envSchema>;
+
+/** Raised when the environment is invalid; the message has one `KEY: problem` line per issue. */
+export class EnvValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'EnvValidationError';
+  }
+}
+
+/**
+ * Parses the environment. Empty values count as unset, so `PORT=` means the default. Problems
+ * name the variable and the rule, never the value, since values may be secrets.
+ */
+export function validateEnv(raw: Record<string, unknown>): GatewayEnv {
+  const input = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, raw[key] === '' ? undefined : raw[key]]),
+  );
+  const result = envSchema.safeParse(input);
+  if (result.success) {
+    if (result.data.POSTGRES_POOL_MIN > result.data.POSTGRES_POOL_MAX) {
+      throw new EnvValidationError(['POSTGRES_POOL_MIN: must not exceed POSTGRES_POOL_MAX']);
+    }
+    return result.data;
+  }
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? 'environment');
+    const message = issue.code === 'invalid_type' ? 'has the wrong type' : issue.message;
+    return `${key}: ${message}`;
+  });
+  throw new EnvValidationError([...new Set(problems)]);
+}
+
+/** The validated environment, as @nestjs/config's ConfigService holds it after validateEnv. */
+export function gatewayEnv(config: { get(key: string): unknown }): GatewayEnv {
+  const keys = Object.keys(envSchema.shape) as Array<keyof GatewayEnv>;
+  return Object.fromEntries(keys.map((key) => [key, config.get(key)])) as GatewayEnv;
+}

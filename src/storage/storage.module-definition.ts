@@ -1,0 +1,19 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { BackendCandidate } from './select-backend';
+
+export interface StorageModuleOptions {
+  /** Backends in priority order; see storageCandidates(). */
+  candidates: BackendCandidate[];
+  /** When false, a failing preferred backend stops the start instead of falling back. */
+  fallback: boolean;
+  /** Upper bound on one backend's connect, in milliseconds. */
+  connectTimeoutMs: number;
+}
+
+export const {
+  ConfigurableModuleClass: ConfigurableStorageModule,
+  MODULE_OPTIONS_TOKEN: STORAGE_MODULE_OPTIONS,
+} = new ConfigurableModuleBuilder<StorageModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();

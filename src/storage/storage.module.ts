@@ -1,0 +1,50 @@
+import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { selectBackend, type StorageSelection } from './select-backend';
+import type { StorageBackend } from './storage-backend.interface';
+import { STORAGE, STORAGE_SELECTION } from './storage.constants';
+import { StorageHealthIndicator } from './storage.health';
+import {
+  ConfigurableStorageModule,
+  STORAGE_MODULE_OPTIONS,
+  type StorageModuleOptions,
+} from './storage.module-definition';
+
+const SELECTED = Symbol('SELECTED_STORAGE');
+type Selected = { storage: StorageBackend; selection: StorageSelection };
+
+/**
+ * Provides the active StorageBackend under STORAGE, chosen once at start-up by priority with
+ * failover. Use `StorageModule.forRootAsync({ inject, useFactory })`; global by default.
+ */
+@Module({
+  imports: [TerminusModule],
+  providers: [
+    {
+      provide: SELECTED,
+      inject: [STORAGE_MODULE_OPTIONS],
+      useFactory: (options: StorageModuleOptions): Promise<Selected> =>
+        selectBackend(options.candidates, { ...options, logger: new Logger() }),
+    },
+    { provide: STORAGE, inject: [SELECTED], useFactory: (s: Selected) => s.storage },
+    { provide: STORAGE_SELECTION, inject: [SELECTED], useFactory: (s: Selected) => s.selection },
+    StorageHealthIndicator,
+  ],
+  exports: [STORAGE, STORAGE_SELECTION, StorageHealthIndicator],
+})
+export class StorageModule extends ConfigurableStorageModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+
+  constructor(@Inject(STORAGE) private readonly storage: StorageBackend) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.storage.close();
+      this.logger.log(`Closed the ${this.storage.kind} storage backend`);
+    } catch (err) {
+      this.logger.warn(`Closing the ${this.storage.kind} storage backend failed: ${(err as Error).message}`);
+    }
+  }
+}
