@@ -15,9 +15,13 @@ import type {
 import { NAMESPACES } from './storage-backend.interface';
 import { StorageError, StorageUnavailableError, StorageValidationError } from './storage.errors';
 
-const MAX_NAME_LENGTH = 4096;
+/** In UTF-8 bytes: PostgreSQL's unique index refuses much longer keys. */
+const MAX_NAME_BYTES = 1024;
 const MAX_KEY_LENGTH = 512;
 const MAX_LIMIT = 100_000;
+
+/** PostgreSQL SQLSTATEs for a lost connection, a server starting or stopping, or no free slot. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
 
 /** Error codes and messages of drivers that mean "the server is not there (any more)". */
 const UNAVAILABLE =
@@ -56,7 +60,10 @@ export class ValidatedStorage implements StorageBackend {
     checkData(data);
     return this.call(() => this.inner.upsertCredential(ns, name, data));
   }
-  async upsertCredentials(ns: Namespace, items: ReadonlyArray<{ name: string; data: CredentialData }>) {
+  async upsertCredentials(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; data: CredentialData }>,
+  ) {
     checkNamespace(ns);
     if (!Array.isArray(items)) invalid('items must be an array');
     for (const item of items) {
@@ -209,7 +216,9 @@ export class ValidatedStorage implements StorageBackend {
     }
     const code = (err as { code?: unknown })?.code;
     const text = `${typeof code === 'string' ? code : ''} ${(err as Error)?.name ?? ''} ${raw}`;
-    const Type = UNAVAILABLE.test(text) ? StorageUnavailableError : StorageError;
+    const away =
+      UNAVAILABLE.test(text) || (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code));
+    const Type = away ? StorageUnavailableError : StorageError;
     return new Type(`${this.kind} storage: ${message}`, this.kind);
   }
 }
@@ -224,7 +233,8 @@ function checkNamespace(ns: unknown): asserts ns is Namespace {
 
 function checkName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0) invalid('name must be a non-empty string');
-  if (name.length > MAX_NAME_LENGTH) invalid(`name is longer than ${MAX_NAME_LENGTH} characters`);
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES)
+    invalid(`name is longer than ${MAX_NAME_BYTES} bytes`);
   if (name.includes('\0')) invalid('name must not contain a NUL character');
 }
 
@@ -251,7 +261,12 @@ function checkJson(value: unknown) {
   if (value === undefined) invalid('value must not be undefined');
   const seen = new Set<unknown>();
   const walk = (v: unknown, path: string) => {
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'string') {
+      // PostgreSQL's JSONB cannot hold NUL; refuse it everywhere so every backend agrees.
+      if (v.includes('\0')) invalid(`${path} contains a NUL character`);
+      return;
+    }
+    if (v === null || typeof v === 'boolean') return;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) invalid(`${path} is not a finite number`);
       return;
@@ -264,6 +279,7 @@ function checkJson(value: unknown) {
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) invalid(`${path} is not a plain object`);
       for (const [k, item] of Object.entries(v as object)) {
+        if (k.includes('\0')) invalid(`${path} has a key with a NUL character`);
         if (item === undefined) invalid(`${path}.${k} is undefined`);
         walk(item, `${path}.${k}`);
       }

@@ -43,14 +43,18 @@ describeStorageContract(
           error_codes TEXT DEFAULT '[]', last_success REAL, user_email TEXT,
           created_at REAL, updated_at REAL)`);
         db.exec(`CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT, updated_at REAL)`);
-        db.prepare(`INSERT INTO credentials (filename, credential_data, disabled, error_codes, last_success, user_email)
-          VALUES (?, ?, 1, '[403]', 1700000000, 'old@x.com')`).run('old.json', '{"refresh_token":"r"}');
+        db.prepare(
+          `INSERT INTO credentials (filename, credential_data, disabled, error_codes, last_success, user_email)
+          VALUES (?, ?, 1, '[403]', 1700000000, 'old@x.com')`,
+        ).run('old.json', '{"refresh_token":"r"}');
         db.prepare(`INSERT INTO config (key, value) VALUES ('api_password', '"s3cret"')`).run();
         db.close();
 
         const storage = await open(file);
         try {
-          expect(await storage.getCredential('geminicli', 'old.json')).toEqual({ refresh_token: 'r' });
+          expect(await storage.getCredential('geminicli', 'old.json')).toEqual({
+            refresh_token: 'r',
+          });
           expect(await storage.getState('geminicli', 'old.json')).toEqual({
             disabled: true,
             errorCodes: [403],
@@ -60,7 +64,11 @@ describeStorageContract(
             callCount: 0,
           });
           expect(await storage.getConfig('api_password')).toBe('s3cret');
-          await storage.recordFailure('geminicli', 'old.json', { code: 429, modelKey: 'pro', cooldownUntil: 4e9 });
+          await storage.recordFailure('geminicli', 'old.json', {
+            code: 429,
+            modelKey: 'pro',
+            cooldownUntil: 4e9,
+          });
           await storage.upsertCredential('geminicli', 'new.json', { refresh_token: 'n' });
           expect(await storage.listCredentialNames('geminicli')).toEqual(['old.json', 'new.json']);
         } finally {

@@ -9,16 +9,28 @@ import type { ContractContext, StorageTarget } from './storage-target';
 
 export type { StorageTarget } from './storage-target';
 
-const GROUPS = [credentialGroup, stateGroup, summaryGroup, configGroup, entriesGroup, lifecycleGroup];
+const GROUPS = [
+  credentialGroup,
+  stateGroup,
+  summaryGroup,
+  configGroup,
+  entriesGroup,
+  lifecycleGroup,
+];
 
 /**
  * The behaviour every storage backend must show, run against a real server. A target whose
  * server is missing is skipped with one loud notice, or fails under STORAGE_TEST_REQUIRE_ALL=1.
  */
-export function describeStorageContract(target: StorageTarget, extras?: (ctx: ContractContext) => void) {
+export function describeStorageContract(
+  target: StorageTarget,
+  extras?: (ctx: ContractContext) => void,
+) {
   const reason = target.unavailable();
   if (reason && process.env.STORAGE_TEST_REQUIRE_ALL === '1') {
-    throw new Error(`${target.name} is required (STORAGE_TEST_REQUIRE_ALL=1) but unavailable: ${reason}`);
+    throw new Error(
+      `${target.name} is required (STORAGE_TEST_REQUIRE_ALL=1) but unavailable: ${reason}`,
+    );
   }
   if (reason) {
     process.stderr.write(`\n!!! SKIPPING the ${target.name} storage contract: ${reason}\n\n`);

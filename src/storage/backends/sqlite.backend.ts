@@ -34,7 +34,10 @@ export class SqliteBackend extends SqlBackend {
     } catch (err) {
       await this.shutdown().catch(() => {});
       const reason = err instanceof Error ? err.message : String(err);
-      throw new StorageUnavailableError(`cannot open SQLite database ${this.file}: ${reason}`, 'sqlite');
+      throw new StorageUnavailableError(
+        `cannot open SQLite database ${this.file}: ${reason}`,
+        'sqlite',
+      );
     }
   }
 

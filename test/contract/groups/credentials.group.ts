@@ -12,8 +12,14 @@ const cred = (n: number | string) => ({
 export function credentialGroup(ctx: ContractContext) {
   describe('credentials', () => {
     it('stores a credential and returns exactly the data given', async () => {
-      const data = { ...cred(1), nested: { a: [1, 'two', null, true] }, expiry: '2026-01-01T00:00:00Z' };
-      expect(await ctx.storage.upsertCredential('geminicli', 'a.json', data)).toEqual({ created: true });
+      const data = {
+        ...cred(1),
+        nested: { a: [1, 'two', null, true] },
+        expiry: '2026-01-01T00:00:00Z',
+      };
+      expect(await ctx.storage.upsertCredential('geminicli', 'a.json', data)).toEqual({
+        created: true,
+      });
       expect(await ctx.storage.getCredential('geminicli', 'a.json')).toEqual(data);
     });
 
@@ -59,17 +65,30 @@ export function credentialGroup(ctx: ContractContext) {
         await ctx.storage.upsertCredential('geminicli', name, cred(name));
       }
       await ctx.storage.upsertCredential('geminicli', 'c.json', cred('again'));
-      expect(await ctx.storage.listCredentialNames('geminicli')).toEqual(['c.json', 'a.json', 'b.json']);
+      expect(await ctx.storage.listCredentialNames('geminicli')).toEqual([
+        'c.json',
+        'a.json',
+        'b.json',
+      ]);
     });
 
     it('keeps state when a credential is re-uploaded, and replaces its data whole', async () => {
       await ctx.storage.upsertCredential('geminicli', 'a.json', { ...cred(1), extra: 'old' });
-      await ctx.storage.updateState('geminicli', 'a.json', { disabled: true, userEmail: 'u@x.com' });
-      await ctx.storage.recordFailure('geminicli', 'a.json', { code: 429, modelKey: 'pro', cooldownUntil: 4e9 });
+      await ctx.storage.updateState('geminicli', 'a.json', {
+        disabled: true,
+        userEmail: 'u@x.com',
+      });
+      await ctx.storage.recordFailure('geminicli', 'a.json', {
+        code: 429,
+        modelKey: 'pro',
+        cooldownUntil: 4e9,
+      });
       await ctx.storage.recordSuccess('geminicli', 'a.json', { modelKey: 'flash', at: 1000 });
       await ctx.storage.recordFailure('geminicli', 'a.json', { code: 500 });
 
-      expect(await ctx.storage.upsertCredential('geminicli', 'a.json', cred(2))).toEqual({ created: false });
+      expect(await ctx.storage.upsertCredential('geminicli', 'a.json', cred(2))).toEqual({
+        created: false,
+      });
 
       expect(await ctx.storage.getCredential('geminicli', 'a.json')).toEqual(cred(2));
       expect(await ctx.storage.getState('geminicli', 'a.json')).toEqual({
@@ -84,7 +103,10 @@ export function credentialGroup(ctx: ContractContext) {
 
     it('never mixes state into the credential data', async () => {
       await ctx.storage.upsertCredential('geminicli', 'a.json', cred(1));
-      await ctx.storage.updateState('geminicli', 'a.json', { disabled: true, userEmail: 'e@x.com' });
+      await ctx.storage.updateState('geminicli', 'a.json', {
+        disabled: true,
+        userEmail: 'e@x.com',
+      });
       await ctx.storage.recordFailure('geminicli', 'a.json', { code: 403 });
       expect(await ctx.storage.getCredential('geminicli', 'a.json')).toEqual(cred(1));
     });

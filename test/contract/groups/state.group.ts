@@ -25,7 +25,9 @@ export function stateGroup(ctx: ContractContext) {
 
     it('answers null or false for an unknown credential instead of inventing state', async () => {
       expect(await ctx.storage.getState('geminicli', 'nope.json')).toBeNull();
-      expect(await ctx.storage.updateState('geminicli', 'nope.json', { disabled: true })).toBe(false);
+      expect(await ctx.storage.updateState('geminicli', 'nope.json', { disabled: true })).toBe(
+        false,
+      );
       expect(await ctx.storage.recordSuccess('geminicli', 'nope.json')).toBe(false);
       expect(await ctx.storage.recordFailure('geminicli', 'nope.json', { code: 500 })).toBe(false);
       expect(await ctx.storage.setModelCooldown('geminicli', 'nope.json', 'pro', 4e9)).toBe(false);
@@ -33,9 +35,13 @@ export function stateGroup(ctx: ContractContext) {
     });
 
     it('writes only the state fields it is given', async () => {
-      expect(await ctx.storage.updateState('geminicli', 'a.json', { userEmail: 'x@y.z' })).toBe(true);
+      expect(await ctx.storage.updateState('geminicli', 'a.json', { userEmail: 'x@y.z' })).toBe(
+        true,
+      );
       expect(await ctx.storage.updateState('geminicli', 'a.json', { disabled: true })).toBe(true);
-      expect(await ctx.storage.updateState('geminicli', 'a.json', { lastSuccess: 123.5 })).toBe(true);
+      expect(await ctx.storage.updateState('geminicli', 'a.json', { lastSuccess: 123.5 })).toBe(
+        true,
+      );
       expect(await ctx.storage.updateState('geminicli', 'a.json', {})).toBe(true);
       expect(await ctx.storage.getState('geminicli', 'a.json')).toMatchObject({
         disabled: true,
@@ -50,9 +56,22 @@ export function stateGroup(ctx: ContractContext) {
     });
 
     it('records a success: last success, errors cleared, that model cooled no more, one more call', async () => {
-      await ctx.storage.recordFailure('geminicli', 'a.json', { code: 429, modelKey: 'pro', cooldownUntil: 4e9 });
-      await ctx.storage.recordFailure('geminicli', 'a.json', { code: 429, modelKey: 'flash', cooldownUntil: 4e9 });
-      expect(await ctx.storage.recordSuccess('geminicli', 'a.json', { modelKey: 'pro', at: 1700000000.25 })).toBe(true);
+      await ctx.storage.recordFailure('geminicli', 'a.json', {
+        code: 429,
+        modelKey: 'pro',
+        cooldownUntil: 4e9,
+      });
+      await ctx.storage.recordFailure('geminicli', 'a.json', {
+        code: 429,
+        modelKey: 'flash',
+        cooldownUntil: 4e9,
+      });
+      expect(
+        await ctx.storage.recordSuccess('geminicli', 'a.json', {
+          modelKey: 'pro',
+          at: 1700000000.25,
+        }),
+      ).toBe(true);
       expect(await ctx.storage.getState('geminicli', 'a.json')).toMatchObject({
         lastSuccess: 1700000000.25,
         errorCodes: [],
@@ -118,9 +137,11 @@ export function stateGroup(ctx: ContractContext) {
         pro: now + 60,
         'gemini-2.5-pro': now + 120,
       });
-      expect((await ctx.storage.getState('geminicli', 'a.json', now + 61))!.modelCooldowns).toEqual({
-        'gemini-2.5-pro': now + 120,
-      });
+      expect((await ctx.storage.getState('geminicli', 'a.json', now + 61))!.modelCooldowns).toEqual(
+        {
+          'gemini-2.5-pro': now + 120,
+        },
+      );
       await ctx.storage.setModelCooldown('geminicli', 'a.json', 'pro', null);
       expect((await ctx.storage.getState('geminicli', 'a.json', now))!.modelCooldowns).toEqual({
         'gemini-2.5-pro': now + 120,

@@ -1,7 +1,10 @@
 import type { ContractContext } from '../storage-target';
 
 const NOW = 1_800_000_000;
-const secretData = (i: number) => ({ refresh_token: `SECRET-REFRESH-${i}`, client_secret: `SECRET-${i}` });
+const secretData = (i: number) => ({
+  refresh_token: `SECRET-REFRESH-${i}`,
+  client_secret: `SECRET-${i}`,
+});
 
 /** Ten credentials: 0-9; 2, 5, 8 disabled; 1, 4 failed with 429 (1 cools pro), 7 failed 500. */
 async function seed(ctx: ContractContext) {
@@ -9,8 +12,13 @@ async function seed(ctx: ContractContext) {
     'geminicli',
     Array.from({ length: 10 }, (_, i) => ({ name: `c${i}.json`, data: secretData(i) })),
   );
-  for (const i of [2, 5, 8]) await ctx.storage.updateState('geminicli', `c${i}.json`, { disabled: true });
-  await ctx.storage.recordFailure('geminicli', 'c1.json', { code: 429, modelKey: 'pro', cooldownUntil: NOW + 60 });
+  for (const i of [2, 5, 8])
+    await ctx.storage.updateState('geminicli', `c${i}.json`, { disabled: true });
+  await ctx.storage.recordFailure('geminicli', 'c1.json', {
+    code: 429,
+    modelKey: 'pro',
+    cooldownUntil: NOW + 60,
+  });
   await ctx.storage.recordFailure('geminicli', 'c4.json', { code: 429 });
   await ctx.storage.recordFailure('geminicli', 'c7.json', { code: 500 });
   await ctx.storage.setModelCooldown('geminicli', 'c3.json', 'flash', NOW - 5);
@@ -39,7 +47,11 @@ export function summaryGroup(ctx: ContractContext) {
       const disabled = await ctx.storage.summarize('geminicli', { status: 'disabled', now: NOW });
       expect(names(disabled)).toEqual(['c2.json', 'c5.json', 'c8.json']);
       expect(disabled.total).toBe(3);
-      const enabled = await ctx.storage.summarize('geminicli', { status: 'enabled', limit: 2, now: NOW });
+      const enabled = await ctx.storage.summarize('geminicli', {
+        status: 'enabled',
+        limit: 2,
+        now: NOW,
+      });
       expect(names(enabled)).toEqual(['c0.json', 'c1.json']);
       expect(enabled.total).toBe(7);
       expect(enabled.stats).toEqual({ total: 10, enabled: 7, disabled: 3 });
@@ -57,7 +69,11 @@ export function summaryGroup(ctx: ContractContext) {
       await seed(ctx);
       const inAny = await ctx.storage.summarize('geminicli', { cooldown: 'in', now: NOW });
       expect(names(inAny)).toEqual(['c1.json', 'c9.json']);
-      const inPro = await ctx.storage.summarize('geminicli', { cooldown: 'in', modelKey: 'pro', now: NOW });
+      const inPro = await ctx.storage.summarize('geminicli', {
+        cooldown: 'in',
+        modelKey: 'pro',
+        now: NOW,
+      });
       expect(names(inPro)).toEqual(['c1.json']);
       const out = await ctx.storage.summarize('geminicli', { cooldown: 'out', now: NOW });
       expect(out.total).toBe(8);
@@ -70,7 +86,12 @@ export function summaryGroup(ctx: ContractContext) {
     it('combines filters', async () => {
       await seed(ctx);
       await ctx.storage.recordFailure('geminicli', 'c2.json', { code: 429 });
-      const page = await ctx.storage.summarize('geminicli', { status: 'enabled', errorCode: 429, cooldown: 'out', now: NOW });
+      const page = await ctx.storage.summarize('geminicli', {
+        status: 'enabled',
+        errorCode: 429,
+        cooldown: 'out',
+        now: NOW,
+      });
       expect(names(page)).toEqual(['c4.json']);
     });
 

@@ -1,4 +1,6 @@
-import type { Namespace } from '../../storage-backend.interface';
+/** Where each thing lives in Valkey/Redis, and how a state hash reads back and is filtered. */
+import type { CooldownFilter, CredentialState, Namespace } from '../../storage-backend.interface';
+import { liveCooldowns } from '../sql/credential-json';
 
 /** The namespace part of every credential key; the names are those of the Python gateway. */
 const NAMESPACE_SEGMENT: Record<Namespace, string> = {
@@ -37,6 +39,8 @@ export function credentialKeys(prefix: string, ns: Namespace) {
     data: (name: string) => `${base}data:${name}`,
     /** HASH: the credential's state, see STATE_FIELD. */
     state: (name: string) => `${base}state:${name}`,
+    /** The shared change counter, which credential scripts raise. */
+    version: sharedKeys(prefix).version,
   };
 }
 
@@ -52,4 +56,42 @@ export function sharedKeys(prefix: string) {
     /** STRING with a PX expiry: one short-lived entry. */
     entry: (key: string) => `${prefix}entry:${key}`,
   };
+}
+
+export type SharedKeys = ReturnType<typeof sharedKeys>;
+
+/** The state held in a state hash, or `null` for an empty hash (no such credential). */
+export function decodeState(hash: Record<string, string>, now: number): CredentialState | null {
+  if (Object.keys(hash).length === 0) return null;
+  const cooldowns: Record<string, number> = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith(COOLDOWN_FIELD_PREFIX)) {
+      cooldowns[field.slice(COOLDOWN_FIELD_PREFIX.length)] = Number(value);
+    }
+  }
+  return {
+    disabled: hash[STATE_FIELD.disabled] === '1',
+    errorCodes: JSON.parse(hash[STATE_FIELD.errorCodes] ?? '[]') as number[],
+    lastSuccess:
+      hash[STATE_FIELD.lastSuccess] === undefined ? null : Number(hash[STATE_FIELD.lastSuccess]),
+    userEmail: hash[STATE_FIELD.userEmail] ?? null,
+    modelCooldowns: liveCooldowns(cooldowns, now),
+    callCount: Number(hash[STATE_FIELD.callCount] ?? 0),
+  };
+}
+
+/** The summary's error-code and cooldown filters; `state` holds live cooldowns only. */
+export function matchesStateFilters(
+  state: CredentialState,
+  errorCode: number | undefined,
+  cooldown: CooldownFilter,
+  modelKey: string | undefined,
+): boolean {
+  if (errorCode !== undefined && !state.errorCodes.includes(errorCode)) return false;
+  if (cooldown === 'all') return true;
+  const cooling =
+    modelKey === undefined
+      ? Object.keys(state.modelCooldowns).length > 0
+      : Object.hasOwn(state.modelCooldowns, modelKey);
+  return cooling === (cooldown === 'in');
 }

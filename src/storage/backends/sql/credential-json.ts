@@ -19,7 +19,11 @@ export function hasErrorCode(codesJson: string | null, code: number): number {
 }
 
 /** Sets (or, with `until` null, removes) one model's cooldown. */
-export function setCooldown(cooldownsJson: string | null, key: string, until: number | null): string {
+export function setCooldown(
+  cooldownsJson: string | null,
+  key: string,
+  until: number | null,
+): string {
   const cooldowns = parseObject(cooldownsJson);
   if (until === null) delete cooldowns[key];
   else cooldowns[key] = until;

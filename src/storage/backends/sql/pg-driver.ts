@@ -32,14 +32,16 @@ export class PgDriver implements SqlDriver {
     await this.transaction(async (client) => {
       for (let start = 0; start < rows.length; start += PIPELINE_WINDOW) {
         const window = rows.slice(start, start + PIPELINE_WINDOW);
-        await sendAll(client, window.map((params) => this.query(sql, params)));
+        const queries = window.map((params) => this.query(sql, params));
+        await sendAll(client, queries);
       }
     });
   }
 
   async batch(steps: readonly SqlStep[]): Promise<number[]> {
     return this.transaction(async (client) => {
-      const results = await sendAll(client, steps.map((step) => this.query(step.sql, step.params)));
+      const queries = steps.map((step) => this.query(step.sql, step.params));
+      const results = await sendAll(client, queries);
       return results.map((result) => result.rowCount ?? 0);
     });
   }

@@ -12,7 +12,10 @@ export interface SqlDriver {
   /** Every row of a query. */
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The first row, or `undefined`. */
-  get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  get<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<T | undefined>;
   /** Runs a write and returns how many rows it changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs the same statement once per parameter list, all in one transaction. */

@@ -99,7 +99,10 @@ export abstract class SqlBackend implements StorageBackend {
     return { created: !existed };
   }
 
-  async upsertCredentials(ns: Namespace, items: ReadonlyArray<{ name: string; data: CredentialData }>) {
+  async upsertCredentials(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; data: CredentialData }>,
+  ) {
     const t = this.tables[ns];
     const now = nowSeconds();
     const unique = new Map(items.map((item) => [item.name, item.data]));
@@ -137,7 +140,8 @@ export abstract class SqlBackend implements StorageBackend {
     if (patch.disabled !== undefined) {
       steps.push({ sql: t.setDisabled, params: [patch.disabled ? 1 : 0, now, name] });
     }
-    if (patch.userEmail !== undefined) steps.push({ sql: t.setEmail, params: [patch.userEmail, now, name] });
+    if (patch.userEmail !== undefined)
+      steps.push({ sql: t.setEmail, params: [patch.userEmail, now, name] });
     if (patch.lastSuccess !== undefined) {
       steps.push({ sql: t.setLastSuccess, params: [patch.lastSuccess, now, name] });
     }
@@ -253,7 +257,8 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   private get db(): SqlDriver {
-    if (!this.driver) throw new StorageUnavailableError(`${this.kind} storage is not connected`, this.kind);
+    if (!this.driver)
+      throw new StorageUnavailableError(`${this.kind} storage is not connected`, this.kind);
     return this.driver;
   }
 

@@ -42,9 +42,11 @@ export class SqliteDriver implements SqlDriver {
 
   async runMany(sql: string, rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
     const statement = this.prepare(sql);
-    this.db.transaction(() => {
-      for (const row of rows) statement.run(...row);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const row of rows) statement.run(...row);
+      })
+      .immediate();
   }
 
   async batch(steps: readonly SqlStep[]): Promise<number[]> {

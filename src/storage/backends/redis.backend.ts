@@ -1,0 +1,285 @@
+import Redis from 'ioredis';
+import { redactSecrets, redactUrl } from '../../common/redact-url';
+import type {
+  BackendInfo,
+  CredentialData,
+  CredentialState,
+  CredentialStatePatch,
+  CredentialSummaryPage,
+  Namespace,
+  RecordFailureInput,
+  RecordSuccessInput,
+  StorageBackend,
+  SummaryQuery,
+} from '../storage-backend.interface';
+import { StorageError, StorageUnavailableError } from '../storage.errors';
+import {
+  credentialKeys,
+  type CredentialKeys,
+  decodeState,
+  matchesStateFilters,
+  sharedKeys,
+  type SharedKeys,
+} from './redis/keys';
+import { defineScripts, exec, readStates, SCRIPTS } from './redis/scripts';
+
+export const REDIS_BACKEND_NAME = 'Valkey/Redis';
+
+export interface RedisBackendOptions {
+  /** `redis://[user:password@]host[:port][/db]`; `rediss://` connects over TLS. */
+  url: string;
+  /** Put before every key, so several gateways (or tests) can share one server. Default `gcli:`. */
+  keyPrefix?: string;
+  /** How long `connect()` waits for the connection and a PING, in milliseconds. Default 10000. */
+  connectTimeoutMs?: number;
+  /** How long one command may take before it fails, in milliseconds. Default 10000. */
+  commandTimeoutMs?: number;
+}
+
+/** Upper bound of the wait between reconnection attempts, in milliseconds. */
+const MAX_BACKOFF_MS = 5_000;
+/** Credentials written per script call by a bulk upsert; keeps each call's server time short. */
+const UPSERT_CHUNK = 1_000;
+
+const CLOSED = `${REDIS_BACKEND_NAME} storage is closed (or was never connected)`;
+
+const nowSeconds = () => Date.now() / 1000;
+
+/**
+ * Valkey or Redis over one ioredis connection. Data and state live in separate keys, a ZSET keeps
+ * insertion order, and every read-modify-write is a Lua script (see redis/keys.ts, redis/scripts.ts).
+ */
+export class RedisBackend implements StorageBackend {
+  readonly kind = 'valkey' as const;
+  private client?: Redis;
+  private readonly url: URL;
+  private readonly shared: SharedKeys;
+  private readonly creds: Record<Namespace, CredentialKeys>;
+
+  constructor(private readonly options: RedisBackendOptions) {
+    const prefix = options.keyPrefix ?? 'gcli:';
+    this.url = URL.canParse(options.url) ? new URL(options.url) : new URL('redis://invalid');
+    this.shared = sharedKeys(prefix);
+    this.creds = {
+      geminicli: credentialKeys(prefix, 'geminicli'),
+      antigravity: credentialKeys(prefix, 'antigravity'),
+    };
+  }
+
+  async connect(): Promise<void> {
+    await this.close();
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    let started = false;
+    let cause: unknown;
+    const client = new Redis(this.options.url, {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      commandTimeout: this.options.commandTimeoutMs ?? 10_000,
+      // While the server is away commands fail at once instead of waiting in a queue.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      // A failed first connection is final; after a good start, reconnect with capped backoff.
+      retryStrategy: (times) => (started ? Math.min(100 * 2 ** times, MAX_BACKOFF_MS) : null),
+      ...(this.url.protocol === 'rediss:' ? { tls: {} } : {}),
+    });
+    // Errors reach callers through rejected commands; without a listener ioredis would crash.
+    client.on('error', (err: unknown) => (cause = err));
+    defineScripts(client);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([client.connect().then(() => client.ping()), deadline]);
+      // ioredis reports a failed AUTH or SELECT (db out of range) only as an 'error' event.
+      if (cause) throw cause;
+    } catch (err) {
+      // An ended client holds nothing; disconnect() would only leave a 2 s timer behind.
+      if (client.status !== 'end') client.disconnect();
+      throw this.unavailable(`cannot connect to ${REDIS_BACKEND_NAME} at`, cause ?? err);
+    } finally {
+      clearTimeout(timer);
+    }
+    started = true;
+    this.client = client;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.quit().catch(() => client.disconnect());
+  }
+
+  async ping(): Promise<void> {
+    await this.run((c) => c.ping());
+  }
+
+  async info(): Promise<BackendInfo> {
+    const { geminicli: g, antigravity: a } = this.creds;
+    const counts = await this.run((c) =>
+      exec(c.multi().zcard(g.index).zcard(a.index).hlen(this.shared.config)),
+    );
+    const [geminicli, antigravity, config] = counts as number[];
+    return {
+      kind: this.kind,
+      target: redactUrl(this.options.url),
+      host: `${this.url.hostname}:${this.url.port || 6379}`,
+      database: this.url.pathname.slice(1) || '0',
+      tls: this.url.protocol === 'rediss:',
+      counts: { geminicli, antigravity, config },
+    };
+  }
+
+  async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
+    const { created } = await this.upsertCredentials(ns, [{ name, data }]);
+    return { created: created > 0 };
+  }
+
+  async upsertCredentials(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; data: CredentialData }>,
+  ) {
+    // A Map keeps each name's first position and its last data: later duplicates win.
+    const unique = [...new Map(items.map((item) => [item.name, item.data]))];
+    const now = nowSeconds();
+    let created = 0;
+    for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
+      const chunk = unique.slice(i, i + UPSERT_CHUNK);
+      created += await this.run((c) => SCRIPTS.upsert(c, this.creds[ns], chunk, now));
+    }
+    return { created, updated: unique.length - created };
+  }
+
+  async getCredential(ns: Namespace, name: string) {
+    const json = await this.run((c) => c.get(this.creds[ns].data(name)));
+    return json === null ? null : (JSON.parse(json) as CredentialData);
+  }
+
+  async deleteCredential(ns: Namespace, name: string) {
+    return this.run((c) => SCRIPTS.delete(c, this.creds[ns], name));
+  }
+
+  async listCredentialNames(ns: Namespace) {
+    return this.run((c) => c.zrange(this.creds[ns].index, 0, -1));
+  }
+
+  async getState(ns: Namespace, name: string, now = nowSeconds()): Promise<CredentialState | null> {
+    return decodeState(await this.run((c) => c.hgetall(this.creds[ns].state(name))), now);
+  }
+
+  async updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
+    return this.run((c) => SCRIPTS.updateState(c, this.creds[ns], name, patch));
+  }
+
+  async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
+    return this.run((c) => SCRIPTS.setCooldown(c, this.creds[ns], name, modelKey, until));
+  }
+
+  async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
+    const at = input.at ?? nowSeconds();
+    return this.run((c) => SCRIPTS.recordSuccess(c, this.creds[ns], name, at, input.modelKey));
+  }
+
+  async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
+    return this.run((c) => SCRIPTS.recordFailure(c, this.creds[ns], name, input));
+  }
+
+  async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
+    const k = this.creds[ns];
+    const { offset = 0, limit = 50, now = nowSeconds(), status = 'all', cooldown = 'all' } = query;
+    const { errorCode, modelKey } = query;
+    // Only these filters need states; without them only the page's states are read.
+    const byState = errorCode !== undefined || cooldown !== 'all';
+    const paged = status === 'all' && !byState;
+    const [start, stop] = paged ? [offset, offset + limit - 1] : [0, -1];
+    const batch = await this.run((c) =>
+      exec(
+        c.multi().zcard(k.index).smembers(k.disabled).zrange(k.index, start, stop, 'WITHSCORES'),
+      ),
+    );
+    const [all, disabledNames, ranked] = batch as [number, string[], string[]];
+    const disabled = new Set(disabledNames);
+    const candidates: Array<[string, number]> = [];
+    for (let i = 0; i < ranked.length; i += 2) {
+      if (status === 'all' || disabled.has(ranked[i]) === (status === 'disabled')) {
+        candidates.push([ranked[i], Number(ranked[i + 1])]);
+      }
+    }
+    const window = <T>(list: readonly T[]) => list.slice(offset, offset + limit);
+    const entries = paged || byState ? candidates : window(candidates);
+    const rows = await this.run((c) => readStates(c, k, entries, now));
+    const matches = rows.filter((row) => matchesStateFilters(row, errorCode, cooldown, modelKey));
+    return {
+      items: byState ? window(matches) : matches,
+      total: paged ? all : byState ? matches.length : candidates.length,
+      offset,
+      limit,
+      stats: { total: all, enabled: all - disabled.size, disabled: disabled.size },
+    };
+  }
+
+  async getConfig(key: string) {
+    const json = await this.run((c) => c.hget(this.shared.config, key));
+    return json === null ? undefined : (JSON.parse(json) as unknown);
+  }
+
+  async setConfig(key: string, value: unknown) {
+    const { config, version } = this.shared;
+    await this.run((c) => exec(c.multi().hset(config, key, JSON.stringify(value)).incr(version)));
+  }
+
+  async deleteConfig(key: string) {
+    return this.run((c) => SCRIPTS.deleteConfig(c, this.shared, key));
+  }
+
+  async getAllConfig() {
+    const hash = await this.run((c) => c.hgetall(this.shared.config));
+    return Object.fromEntries(Object.entries(hash).map(([key, json]) => [key, JSON.parse(json)]));
+  }
+
+  async setEntry(key: string, value: string, ttlMs: number) {
+    await this.run((c) => c.set(this.shared.entry(key), value, 'PX', ttlMs));
+  }
+
+  async setEntryIfAbsent(key: string, value: string, ttlMs: number) {
+    const reply = await this.run((c) => c.set(this.shared.entry(key), value, 'PX', ttlMs, 'NX'));
+    return reply === 'OK';
+  }
+
+  async getEntry(key: string) {
+    return this.run((c) => c.get(this.shared.entry(key)));
+  }
+
+  async deleteEntry(key: string, expected?: string) {
+    const entry = this.shared.entry(key);
+    if (expected === undefined) return (await this.run((c) => c.del(entry))) > 0;
+    return this.run((c) => SCRIPTS.deleteEntryIf(c, this.shared, key, expected));
+  }
+
+  async changeVersion() {
+    return Number((await this.run((c) => c.get(this.shared.version))) ?? 0);
+  }
+
+  /** Runs commands on the open client; any failure but a reply error or bad JSON is "unavailable". */
+  private async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+    const client = this.client;
+    if (!client) throw new StorageUnavailableError(CLOSED, 'valkey');
+    try {
+      return await op(client);
+    } catch (err) {
+      const passOn = err instanceof StorageError || err instanceof SyntaxError;
+      if (passOn || (err as Error)?.name === 'ReplyError') throw err;
+      throw this.unavailable(`${REDIS_BACKEND_NAME} storage (${client.status}) failed at`, err);
+    }
+  }
+
+  private unavailable(what: string, err: unknown): StorageUnavailableError {
+    let reason = redactSecrets(err instanceof Error ? err.message : String(err));
+    const password = decodeURIComponent(this.url.password);
+    if (password) reason = reason.split(password).join('***');
+    return new StorageUnavailableError(
+      `${what} ${redactUrl(this.options.url)}: ${reason}`,
+      'valkey',
+    );
+  }
+}
