@@ -10,7 +10,12 @@ import { StorageModule } from './storage/storage.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      ignoreEnvFile: true,
+      validate: validateEnv,
+    }),
     StorageModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => {

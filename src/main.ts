@@ -1,15 +1,21 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
-import { EnvValidationError } from './env/env.schema';
+import { EnvValidationError, validateEnv } from './env/env.schema';
 
 const levels: readonly string[] = ['error', 'warn', 'info', 'debug'];
 
 async function bootstrap() {
   const requested = process.env.LOG_LEVEL ?? 'info';
-  const logger = new GatewayLogger(levels.includes(requested) ? (requested as GatewayLogLevel) : 'info');
+  const logger = new GatewayLogger(
+    levels.includes(requested) ? (requested as GatewayLogLevel) : 'info',
+  );
   try {
+    // Validate before the app module loads: @nestjs/config would otherwise reject in the background.
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    validateEnv(process.env);
     const { AppModule } = await import('./app.module');
     const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
     app.enableShutdownHooks();

@@ -75,8 +75,7 @@ export function validateEnv(raw: Record<string, unknown>): GatewayEnv {
   }
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? 'environment');
-    const message = issue.code === 'invalid_type' ? 'has the wrong type' : issue.message;
-    return `${key}: ${message}`;
+    return `${key}: ${issue.message}`;
   });
   throw new EnvValidationError([...new Set(problems)]);
 }

@@ -85,7 +85,11 @@ export async function selectBackend(
       await storage.close().catch(() => undefined);
       const reason = redact(err, candidate.secrets);
       attempts.push({ ...attempt(candidate, started), ok: false, error: reason });
-      logger.error(`Failed to initialize ${candidate.label} backend: ${reason}`, undefined, CONTEXT);
+      logger.error(
+        `Failed to initialize ${candidate.label} backend: ${reason}`,
+        undefined,
+        CONTEXT,
+      );
       if (index < tried.length - 1) logger.log('Falling back to other backends...', CONTEXT);
     }
   }

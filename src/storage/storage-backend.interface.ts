@@ -117,7 +117,11 @@ export interface StorageBackend {
   info(): Promise<BackendInfo>;
 
   /** Inserts or replaces a credential's data; an existing credential keeps its state. */
-  upsertCredential(ns: Namespace, name: string, data: CredentialData): Promise<{ created: boolean }>;
+  upsertCredential(
+    ns: Namespace,
+    name: string,
+    data: CredentialData,
+  ): Promise<{ created: boolean }>;
   /** Upserts many credentials in one transaction or pipeline; later duplicates in `items` win. */
   upsertCredentials(
     ns: Namespace,

@@ -1,5 +1,9 @@
 import { join, resolve } from 'node:path';
+import { redactUrl } from '../common/redact-url';
 import type { GatewayEnv } from '../env/env.schema';
+import { MONGODB_BACKEND_NAME, MongoBackend } from './backends/mongodb.backend';
+import { POSTGRES_BACKEND_NAME, PostgresBackend } from './backends/postgres.backend';
+import { REDIS_BACKEND_NAME, RedisBackend } from './backends/redis.backend';
 import { SQLITE_BACKEND_NAME, SqliteBackend } from './backends/sqlite.backend';
 import type { BackendCandidate } from './select-backend';
 
@@ -19,6 +23,51 @@ export function secretsOf(url: string): string[] {
  */
 export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
   const candidates: BackendCandidate[] = [];
+  const timeout = env.STORAGE_CONNECT_TIMEOUT_MS;
+  const redisUrl = env.VALKEY_URL ?? env.REDIS_URL;
+  if (redisUrl) {
+    candidates.push({
+      kind: 'valkey',
+      label: REDIS_BACKEND_NAME,
+      target: redactUrl(redisUrl),
+      secrets: secretsOf(redisUrl),
+      create: () =>
+        new RedisBackend({
+          url: redisUrl,
+          keyPrefix: env.REDIS_KEY_PREFIX,
+          connectTimeoutMs: timeout,
+          commandTimeoutMs: timeout,
+        }),
+    });
+  }
+  const dsn = env.POSTGRES_DSN;
+  if (dsn) {
+    candidates.push({
+      kind: 'postgresql',
+      label: POSTGRES_BACKEND_NAME,
+      target: redactUrl(dsn),
+      secrets: secretsOf(dsn),
+      create: () =>
+        new PostgresBackend({
+          dsn,
+          poolMin: env.POSTGRES_POOL_MIN,
+          poolMax: env.POSTGRES_POOL_MAX,
+          statementTimeoutMs: env.POSTGRES_STATEMENT_TIMEOUT_MS,
+          connectTimeoutMs: timeout,
+        }),
+    });
+  }
+  const uri = env.MONGODB_URI;
+  if (uri) {
+    candidates.push({
+      kind: 'mongodb',
+      label: MONGODB_BACKEND_NAME,
+      target: redactUrl(uri),
+      secrets: secretsOf(uri),
+      create: () =>
+        new MongoBackend({ uri, database: env.MONGODB_DATABASE, connectTimeoutMs: timeout }),
+    });
+  }
   const file = resolve(join(env.CREDENTIALS_DIR, 'credentials.db'));
   candidates.push({
     kind: 'sqlite',

@@ -15,5 +15,8 @@ export const {
   MODULE_OPTIONS_TOKEN: STORAGE_MODULE_OPTIONS,
 } = new ConfigurableModuleBuilder<StorageModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras({ isGlobal: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
   .build();

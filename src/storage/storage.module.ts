@@ -44,7 +44,9 @@ export class StorageModule extends ConfigurableStorageModule implements OnApplic
       await this.storage.close();
       this.logger.log(`Closed the ${this.storage.kind} storage backend`);
     } catch (err) {
-      this.logger.warn(`Closing the ${this.storage.kind} storage backend failed: ${(err as Error).message}`);
+      this.logger.warn(
+        `Closing the ${this.storage.kind} storage backend failed: ${(err as Error).message}`,
+      );
     }
   }
 }

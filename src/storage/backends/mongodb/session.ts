@@ -1,0 +1,117 @@
+import mongoose, { type Connection, type mongo } from 'mongoose';
+import { redactSecrets, redactUrl } from '../../../common/redact-url';
+import type { Namespace } from '../../storage-backend.interface';
+import { StorageUnavailableError } from '../../storage.errors';
+import {
+  CONFIG_COLLECTION,
+  type ConfigDoc,
+  CREDENTIAL_COLLECTIONS,
+  type CredentialDoc,
+  ENTRIES_COLLECTION,
+  type EntryDoc,
+  META_COLLECTION,
+  type MetaDoc,
+  ROTATION_ID,
+  VERSION_ID,
+} from './documents';
+import { queued, WriteQueue } from './keyed-queue';
+import { prepareDatabase, retryOnDuplicate } from './schema';
+
+/** Connections per handle. FerretDB holds two of its 100 SQLite connections per update. */
+const MAX_POOL_SIZE = 20;
+
+/** An open, prepared database: its collections, its write queue and its counters. */
+export class MongoSession {
+  private readonly queue: WriteQueue;
+
+  private constructor(
+    readonly connection: Connection,
+    readonly db: mongo.Db,
+    /** False on FerretDB, whose updates read, modify and write whole documents. */
+    readonly atomicUpdates: boolean,
+    queueKey: string,
+  ) {
+    this.queue = new WriteQueue(queueKey, atomicUpdates);
+  }
+
+  /**
+   * Connects, pings and prepares the database (schema.ts). Whatever it opened is closed again
+   * when a step fails; an unreachable server is a StorageUnavailableError naming the URI redacted.
+   */
+  static async open(uri: string, database: string, timeoutMs: number, queueKey: string) {
+    let connection: Connection | undefined;
+    let db: mongo.Db | undefined;
+    try {
+      connection = mongoose.createConnection(uri, {
+        dbName: database,
+        serverSelectionTimeoutMS: timeoutMs,
+        connectTimeoutMS: timeoutMs,
+        maxPoolSize: MAX_POOL_SIZE,
+        bufferCommands: false,
+        autoIndex: false,
+        autoCreate: false,
+      });
+      await connection.asPromise();
+      db = connection.db;
+      if (!db) throw new Error('no database handle after connecting');
+      await db.command({ ping: 1 });
+    } catch (err) {
+      await connection?.destroy(true).catch(() => {});
+      const reason = redactSecrets(err instanceof Error ? err.message : String(err));
+      throw new StorageUnavailableError(
+        `cannot connect to MongoDB at ${redactUrl(uri)}: ${reason}`,
+        'mongodb',
+      );
+    }
+    try {
+      const ready = db;
+      const build = await ready.admin().command({ buildInfo: 1 });
+      await queued(queueKey, () => prepareDatabase(ready));
+      return new MongoSession(connection, ready, build.ferretdbVersion === undefined, queueKey);
+    } catch (err) {
+      await connection.destroy(true).catch(() => {});
+      throw err;
+    }
+  }
+
+  credentials(ns: Namespace) {
+    return this.db.collection<CredentialDoc>(CREDENTIAL_COLLECTIONS[ns]);
+  }
+  get config() {
+    return this.db.collection<ConfigDoc>(CONFIG_COLLECTION);
+  }
+  get entries() {
+    return this.db.collection<EntryDoc>(ENTRIES_COLLECTION);
+  }
+  get meta() {
+    return this.db.collection<MetaDoc>(META_COLLECTION);
+  }
+
+  /** Runs a write after this process's earlier writes to the same document (see keyed-queue.ts). */
+  exclusive<T>(collection: string, id: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(collection, id, task);
+  }
+
+  /** Reserves `count` consecutive insertion orders from the shared counter; returns the first. */
+  async reserveOrders(count: number): Promise<number> {
+    const doc = await this.exclusive(META_COLLECTION, ROTATION_ID, () =>
+      this.meta.findOneAndUpdate(
+        { _id: ROTATION_ID },
+        { $inc: { value: count } },
+        { upsert: true, returnDocument: 'after' },
+      ),
+    );
+    return Number(doc?.value ?? count) - count + 1;
+  }
+
+  /** Raises the change marker that other processes poll. */
+  async bump(): Promise<void> {
+    const bump = () =>
+      this.meta.updateOne({ _id: VERSION_ID }, { $inc: { value: 1 } }, { upsert: true });
+    await this.exclusive(META_COLLECTION, VERSION_ID, () => retryOnDuplicate(bump));
+  }
+
+  async version(): Promise<number> {
+    return Number((await this.meta.findOne({ _id: VERSION_ID }))?.value ?? 0);
+  }
+}

@@ -1,0 +1,108 @@
+import { RedisBackend } from '../../src/storage/backends/redis.backend';
+import { PostgresBackend } from '../../src/storage/backends/postgres.backend';
+import type { StorageBackend } from '../../src/storage/storage-backend.interface';
+import { ValidatedStorage } from '../../src/storage/validated-storage';
+import { type ServerHandle, startPostgres, startRedis } from '../support/servers';
+import { describeWithServers } from '../support/server-env';
+import { startGateway, type GatewayProcess } from './support/gateway-process';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return Date.now();
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function timed(url: string) {
+  const started = Date.now();
+  const response = await fetch(url);
+  return {
+    status: response.status,
+    body: (await response.json()) as any,
+    ms: Date.now() - started,
+  };
+}
+
+/**
+ * The storage server goes away while the gateway runs, then comes back. Each case gets servers
+ * of its own, with persistence, so the restart keeps what was written before the outage.
+ */
+describeWithServers(['redis', 'postgres'])(
+  'when the storage server goes away after start-up',
+  () => {
+    const cases: Array<{
+      kind: string;
+      start: () => Promise<ServerHandle>;
+      env: (server: ServerHandle) => Record<string, string>;
+      open: (server: ServerHandle) => StorageBackend;
+    }> = [
+      {
+        kind: 'valkey',
+        start: () => startRedis({ persistent: true }),
+        env: (server) => ({ REDIS_URL: server.url }),
+        open: (server) => new RedisBackend({ url: server.url }),
+      },
+      {
+        kind: 'postgresql',
+        start: () => startPostgres(),
+        env: (server) => ({ POSTGRES_DSN: server.url }),
+        open: (server) => new PostgresBackend({ dsn: server.url }),
+      },
+    ];
+
+    describe.each(cases)('$kind', ({ kind, start, env, open }) => {
+      let server: ServerHandle;
+      let gateway: GatewayProcess;
+
+      beforeAll(async () => {
+        server = await start();
+        const result = await startGateway({ ...env(server), STORAGE_FALLBACK: 'false' });
+        if (!result.gateway) throw new Error(`gateway did not start:\n${result.output}`);
+        gateway = result.gateway;
+      }, 60_000);
+
+      afterAll(async () => {
+        await gateway?.stop();
+        await server?.dispose();
+      });
+
+      it('answers 503 fast while it is away, stays alive, and recovers with nothing lost', async () => {
+        const writer = new ValidatedStorage(open(server));
+        await writer.connect();
+        await writer.upsertCredential('geminicli', 'before-outage.json', { refresh_token: 'r' });
+        await writer.setConfig('written_before', true);
+        await writer.close();
+        expect((await timed(`${gateway.url}/api/auth/storage-info`)).body.counts).toMatchObject({
+          geminicli: 1,
+          config: 1,
+        });
+
+        await server.stop();
+
+        const health = await timed(`${gateway.url}/health`);
+        expect(health.status).toBe(503);
+        expect(health.body.error.storage).toMatchObject({ status: 'down', backend: kind });
+        const info = await timed(`${gateway.url}/api/auth/storage-info`);
+        expect(info.status).toBe(503);
+        expect(info.body.message).toMatch(/^Storage is unavailable: /);
+        expect(info.ms).toBeLessThan(5_000);
+        expect((await timed(`${gateway.url}/health/live`)).status).toBe(200);
+
+        await server.start();
+        const back = Date.now();
+        const recovered = await waitFor('storage to answer again', async () => {
+          return (await timed(`${gateway.url}/health`)).status === 200;
+        });
+        expect(recovered - back).toBeLessThan(10_000);
+        const after = await timed(`${gateway.url}/api/auth/storage-info`);
+        expect(after.status).toBe(200);
+        expect(after.body.counts).toMatchObject({ geminicli: 1, config: 1 });
+        expect(gateway.output()).not.toMatch(/Unhandled|uncaught/i);
+      }, 60_000);
+    });
+  },
+);

@@ -1,0 +1,43 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { STORAGE } from '../../src/storage/storage.constants';
+import type { StorageBackend } from '../../src/storage/storage-backend.interface';
+import { tempDir } from '../support/temp-dir';
+
+describe('when storage goes away after start-up', () => {
+  const dir = tempDir('gcli-down-');
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    process.env.CREDENTIALS_DIR = dir.path;
+    const { AppModule } = await import('../../src/app.module');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .setLogger({ log() {}, error() {}, warn() {} })
+      .compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    delete process.env.CREDENTIALS_DIR;
+    dir.remove();
+  });
+
+  it('reports up while storage answers, then 503 with the reason once it is gone', async () => {
+    const server = app.getHttpServer();
+    await request(server).get('/health').expect(200);
+
+    await app.get<StorageBackend>(STORAGE).close();
+
+    const health = await request(server).get('/health').expect(503);
+    expect(health.body.error.storage).toMatchObject({ status: 'down', backend: 'sqlite' });
+    expect(health.body.error.storage.message).toMatch(/not connected/);
+
+    const info = await request(server).get('/api/auth/storage-info').expect(503);
+    expect(info.body.message).toMatch(/^Storage is unavailable: /);
+
+    await request(server).get('/health/live').expect(200);
+  });
+});

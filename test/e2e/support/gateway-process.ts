@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { tempDir } from '../../support/temp-dir';
+
+const MAIN = resolve('dist/main.js');
+
+/** A free TCP port on loopback (nothing listens there once this returns). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface GatewayProcess {
+  url: string;
+  /** The credentials directory the gateway was given. */
+  credentialsDir: string;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartResult {
+  gateway?: GatewayProcess;
+  /** Set when the process exited before listening. */
+  exitCode?: number | null;
+  output: string;
+}
+
+/**
+ * Starts the built gateway (`dist/main.js`) as a user would, in a fresh working directory with
+ * only the given environment (no .env file is present there). Resolves once it listens, or
+ * with its exit code when it stops before that.
+ */
+export async function startGateway(
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<StartResult> {
+  const dir = tempDir('gcli-e2e-');
+  const port = await freePort();
+  const credentialsDir = join(dir.path, 'creds');
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: dir.path,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      STORAGE_CONNECT_TIMEOUT_MS: '5000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const stop = () => stopChild(child).finally(() => dir.remove());
+  const outcome = await new Promise<'listening' | 'exited' | 'timeout'>((settle) => {
+    const timer = setTimeout(() => settle('timeout'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      settle('exited');
+    });
+    const watch = setInterval(() => {
+      if (/listening on http/.test(output)) {
+        clearInterval(watch);
+        clearTimeout(timer);
+        settle('listening');
+      }
+    }, 25);
+    child.once('exit', () => clearInterval(watch));
+  });
+  if (outcome !== 'listening') {
+    await stop();
+    if (outcome === 'timeout')
+      throw new Error(`gateway did not start in ${timeoutMs} ms:\n${output}`);
+    return { exitCode: child.exitCode, output };
+  }
+  return {
+    gateway: { url: `http://127.0.0.1:${port}`, credentialsDir, output: () => output, stop },
+    output,
+  };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
