@@ -17,11 +17,11 @@ import {
   credentialKeys,
   type CredentialKeys,
   decodeState,
-  matchesStateFilters,
   sharedKeys,
   type SharedKeys,
 } from './redis/keys';
-import { defineScripts, exec, readStates, SCRIPTS } from './redis/scripts';
+import { defineScripts, exec, SCRIPTS } from './redis/scripts';
+import { readSummary } from './redis/summary';
 
 export const REDIS_BACKEND_NAME = 'Valkey/Redis';
 
@@ -47,7 +47,8 @@ const nowSeconds = () => Date.now() / 1000;
 
 /**
  * Valkey or Redis over one ioredis connection. Data and state live in separate keys, a ZSET keeps
- * insertion order, and every read-modify-write is a Lua script (see redis/keys.ts, redis/scripts.ts).
+ * insertion order, indexes answer the summary's filters, and every read-modify-write is a Lua
+ * script that keeps them in step (see redis/keys.ts, redis/scripts.ts, redis/summary.ts).
  */
 export class RedisBackend implements StorageBackend {
   readonly kind = 'valkey' as const;
@@ -185,37 +186,8 @@ export class RedisBackend implements StorageBackend {
   }
 
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
-    const k = this.creds[ns];
-    const { offset = 0, limit = 50, now = nowSeconds(), status = 'all', cooldown = 'all' } = query;
-    const { errorCode, modelKey } = query;
-    // Only these filters need states; without them only the page's states are read.
-    const byState = errorCode !== undefined || cooldown !== 'all';
-    const paged = status === 'all' && !byState;
-    const [start, stop] = paged ? [offset, offset + limit - 1] : [0, -1];
-    const batch = await this.run((c) =>
-      exec(
-        c.multi().zcard(k.index).smembers(k.disabled).zrange(k.index, start, stop, 'WITHSCORES'),
-      ),
-    );
-    const [all, disabledNames, ranked] = batch as [number, string[], string[]];
-    const disabled = new Set(disabledNames);
-    const candidates: Array<[string, number]> = [];
-    for (let i = 0; i < ranked.length; i += 2) {
-      if (status === 'all' || disabled.has(ranked[i]) === (status === 'disabled')) {
-        candidates.push([ranked[i], Number(ranked[i + 1])]);
-      }
-    }
-    const window = <T>(list: readonly T[]) => list.slice(offset, offset + limit);
-    const entries = paged || byState ? candidates : window(candidates);
-    const rows = await this.run((c) => readStates(c, k, entries, now));
-    const matches = rows.filter((row) => matchesStateFilters(row, errorCode, cooldown, modelKey));
-    return {
-      items: byState ? window(matches) : matches,
-      total: paged ? all : byState ? matches.length : candidates.length,
-      offset,
-      limit,
-      stats: { total: all, enabled: all - disabled.size, disabled: disabled.size },
-    };
+    const now = query.now ?? nowSeconds();
+    return this.run((c) => readSummary(c, this.creds[ns], { ...query, now }));
   }
 
   async getConfig(key: string) {

@@ -1,5 +1,5 @@
-/** Where each thing lives in Valkey/Redis, and how a state hash reads back and is filtered. */
-import type { CooldownFilter, CredentialState, Namespace } from '../../storage-backend.interface';
+/** Where each thing lives in Valkey/Redis, and how a state hash reads back. */
+import type { CredentialState, Namespace } from '../../storage-backend.interface';
 import { liveCooldowns } from '../sql/credential-json';
 
 /** The namespace part of every credential key; the names are those of the Python gateway. */
@@ -25,9 +25,16 @@ export const cooldownField = (modelKey: string) => `${COOLDOWN_FIELD_PREFIX}${mo
 /**
  * The keys of one namespace. A name is only ever appended to a fixed prefix, never put into a
  * pattern, so `*`, `?`, `[`, `%`, `:` and unicode in names are plain characters.
+ *
+ * The disabled, error-code and cooldown indexes answer the summary's filters without reading any
+ * state hash; the scripts in scripts.ts keep them in step with the hashes. Data written before the
+ * error-code and cooldown indexes existed has none (those filters would miss it), and is not
+ * migrated: no version without them was ever released.
  */
 export function credentialKeys(prefix: string, ns: Namespace) {
   const base = `${prefix}${NAMESPACE_SEGMENT[ns]}:`;
+  const errorsPrefix = `${base}errors:`;
+  const cooldownPrefix = `${base}cooldown:`;
   return {
     /** ZSET of names, scored by insertion order. */
     index: `${base}index`,
@@ -35,6 +42,19 @@ export function credentialKeys(prefix: string, ns: Namespace) {
     seq: `${base}seq`,
     /** SET of the disabled names, so the summary's totals need no scan. */
     disabled: `${base}disabled`,
+    /** SET of the names whose error codes include `code` (an integer, written as Lua's %d does). */
+    errors: (code: number) => `${errorsPrefix}${code}`,
+    /** What `errors` puts before the code, for the scripts that find the codes in a state hash. */
+    errorsPrefix,
+    /** ZSET of the names with a cooldown field for `modelKey`, scored by its until. */
+    cooldown: (modelKey: string) => `${cooldownPrefix}${modelKey}`,
+    /** What `cooldown` puts before the model key, for the scripts (see `errorsPrefix`). */
+    cooldownPrefix,
+    /**
+     * ZSET of the names with any cooldown field, scored by the latest until among them. Not under
+     * `cooldownPrefix`, so a model key cannot name it.
+     */
+    cooling: `${base}cooling`,
     /** STRING: the credential's JSON, exactly as given. */
     data: (name: string) => `${base}data:${name}`,
     /** HASH: the credential's state, see STATE_FIELD. */
@@ -78,20 +98,4 @@ export function decodeState(hash: Record<string, string>, now: number): Credenti
     modelCooldowns: liveCooldowns(cooldowns, now),
     callCount: Number(hash[STATE_FIELD.callCount] ?? 0),
   };
-}
-
-/** The summary's error-code and cooldown filters; `state` holds live cooldowns only. */
-export function matchesStateFilters(
-  state: CredentialState,
-  errorCode: number | undefined,
-  cooldown: CooldownFilter,
-  modelKey: string | undefined,
-): boolean {
-  if (errorCode !== undefined && !state.errorCodes.includes(errorCode)) return false;
-  if (cooldown === 'all') return true;
-  const cooling =
-    modelKey === undefined
-      ? Object.keys(state.modelCooldowns).length > 0
-      : Object.hasOwn(state.modelCooldowns, modelKey);
-  return cooling === (cooldown === 'in');
 }

@@ -2,50 +2,114 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type {
   CredentialData,
   CredentialStatePatch,
-  CredentialSummary,
   RecordFailureInput,
 } from '../../storage-backend.interface';
 import { MAX_ERROR_CODES } from '../sql/credential-json';
 import {
+  COOLDOWN_FIELD_PREFIX,
   cooldownField,
   type CredentialKeys,
-  decodeState,
   type SharedKeys,
   STATE_FIELD as F,
 } from './keys';
 
+const CD = COOLDOWN_FIELD_PREFIX;
+
+/**
+ * Lua functions the scripts share, put before each of them: they keep the error-code and cooldown
+ * indexes (see keys.ts) in step with the state hash. The index keys of codes and models found in
+ * a hash can only be made here, from the prefixes the caller passes (keys.ts owns their format);
+ * every other key arrives in KEYS. Making keys in a script is fine on a single server, which is
+ * what this backend supports (its keys carry no hash tags).
+ */
+const PRELUDE = `
+  local function codeText(code) return string.format('%d', code) end
+
+  local function storedCodes(state)
+    return cjson.decode(redis.call('HGET', state, '${F.errorCodes}') or '[]')
+  end
+
+  -- Scores name in the cooling ZSET at its latest cooldown, or drops it when it has none left.
+  local function rescoreCooling(state, cooling, name)
+    local fields, latest, text = redis.call('HGETALL', state), nil, nil
+    for i = 1, #fields, 2 do
+      if string.sub(fields[i], 1, ${CD.length}) == '${CD}' then
+        local value = tonumber(fields[i + 1])
+        if latest == nil or value > latest then latest, text = value, fields[i + 1] end
+      end
+    end
+    if text then redis.call('ZADD', cooling, text, name) else redis.call('ZREM', cooling, name) end
+  end
+
+  -- Sets one model's cooldown field (to untilText; '' clears it) and both its index entries.
+  local function putCooldown(state, modelIndex, cooling, name, field, untilText)
+    if untilText == '' then
+      if redis.call('HDEL', state, field) == 0 then return end
+      redis.call('ZREM', modelIndex, name)
+    else
+      redis.call('HSET', state, field, untilText)
+      redis.call('ZADD', modelIndex, untilText, name)
+    end
+    rescoreCooling(state, cooling, name)
+  end
+
+  -- Takes name out of every index its state hash puts it in: disabled, error codes, cooldowns.
+  local function unindex(state, name, disabled, cooling, errorsPrefix, cooldownPrefix)
+    redis.call('SREM', disabled, name)
+    redis.call('ZREM', cooling, name)
+    for _, code in ipairs(storedCodes(state)) do
+      redis.call('SREM', errorsPrefix .. codeText(code), name)
+    end
+    for _, field in ipairs(redis.call('HKEYS', state)) do
+      if string.sub(field, 1, ${CD.length}) == '${CD}' then
+        redis.call('ZREM', cooldownPrefix .. string.sub(field, ${CD.length + 1}), name)
+      end
+    end
+  end
+`;
+
 /**
  * The work that takes more than one command. Every read-modify-write is a Lua script, so it runs
- * atomically on the server; each one that touches a credential first checks that its state hash
- * exists, so a call for an unknown name changes nothing and returns 0. Numbers arrive as strings
- * formatted by JavaScript and are stored as given, so Lua never re-formats (and rounds) a time.
- * Reads of many keys go in one pipeline.
+ * atomically on the server, indexes included; each one that touches a credential first checks
+ * that its state hash exists, so a call for an unknown name changes nothing and returns 0.
+ * Numbers arrive as strings formatted by JavaScript and are stored (and scored) as given, so Lua
+ * never re-formats (and rounds) a time.
  */
 const LUA = {
-  /** KEYS: index, seq, version, then data and state per item. ARGV: now, then name and json per item. */
+  /**
+   * KEYS: index, seq, version, disabled, cooling, then data and state per item.
+   * ARGV: now, errors prefix, cooldown prefix, then name and json per item.
+   */
   gcliUpsert: `
     local created = 0
-    for i = 1, (#KEYS - 3) / 2 do
-      local data, state, name = KEYS[2 + 2 * i], KEYS[3 + 2 * i], ARGV[2 * i]
+    for i = 1, (#KEYS - 5) / 2 do
+      local data, state, name = KEYS[4 + 2 * i], KEYS[5 + 2 * i], ARGV[2 + 2 * i]
       if redis.call('EXISTS', data) == 0 then
         created = created + 1
-        redis.call('DEL', state)
+        -- A state hash left without its data starts over, and leaves its indexes.
+        if redis.call('EXISTS', state) == 1 then
+          unindex(state, name, KEYS[4], KEYS[5], ARGV[2], ARGV[3])
+          redis.call('DEL', state)
+        end
         redis.call('HSET', state, '${F.disabled}', '0', '${F.errorCodes}', '[]',
           '${F.lastSuccess}', ARGV[1], '${F.callCount}', '0')
         redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), name)
       end
-      redis.call('SET', data, ARGV[2 * i + 1])
+      redis.call('SET', data, ARGV[3 + 2 * i])
     end
-    if #KEYS > 3 then redis.call('INCR', KEYS[3]) end
+    if #KEYS > 5 then redis.call('INCR', KEYS[3]) end
     return created`,
 
-  /** KEYS: data, state, index, disabled, version. ARGV: name. */
+  /**
+   * KEYS: data, state, index, disabled, cooling, version.
+   * ARGV: name, errors prefix, cooldown prefix.
+   */
   gcliDelete: `
     if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+    unindex(KEYS[2], ARGV[1], KEYS[4], KEYS[5], ARGV[2], ARGV[3])
     redis.call('DEL', KEYS[2])
     redis.call('ZREM', KEYS[3], ARGV[1])
-    redis.call('SREM', KEYS[4], ARGV[1])
-    redis.call('INCR', KEYS[5])
+    redis.call('INCR', KEYS[6])
     return 1`,
 
   /** KEYS: state, disabled, version. ARGV: name, then (set|del, field, value) per field. */
@@ -62,38 +126,48 @@ const LUA = {
     if #ARGV > 1 then redis.call('INCR', KEYS[3]) end
     return 1`,
 
-  /** KEYS: state, version. ARGV: cooldown field, until ('' clears it). */
+  /** KEYS: state, the model's cooldown index, cooling, version. ARGV: name, field, until or ''. */
   gcliSetCooldown: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-    if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1])
-    else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-    redis.call('INCR', KEYS[2])
+    putCooldown(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])
+    redis.call('INCR', KEYS[4])
     return 1`,
 
-  /** KEYS: state. ARGV: at, cooldown field to clear ('' for none). */
+  /**
+   * KEYS: state, cooling, then the model's cooldown index when one is cleared.
+   * ARGV: name, at, errors prefix, then that model's cooldown field.
+   */
   gcliRecordSuccess: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-    redis.call('HSET', KEYS[1], '${F.lastSuccess}', ARGV[1], '${F.errorCodes}', '[]')
+    for _, code in ipairs(storedCodes(KEYS[1])) do
+      redis.call('SREM', ARGV[3] .. codeText(code), ARGV[1])
+    end
+    redis.call('HSET', KEYS[1], '${F.lastSuccess}', ARGV[2], '${F.errorCodes}', '[]')
     redis.call('HINCRBY', KEYS[1], '${F.callCount}', 1)
-    if ARGV[2] ~= '' then redis.call('HDEL', KEYS[1], ARGV[2]) end
+    if KEYS[3] then putCooldown(KEYS[1], KEYS[3], KEYS[2], ARGV[1], ARGV[4], '') end
     return 1`,
 
-  /** KEYS: state, version. ARGV: code, cooldown field ('' for none), until. */
+  /**
+   * KEYS: state, version, the code's error index, cooling, then the model's cooldown index when
+   * one is set. ARGV: name, code, errors prefix, then that model's cooldown field and until.
+   */
   gcliRecordFailure: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-    local code = tonumber(ARGV[1])
+    local code = tonumber(ARGV[2])
     local codes = {}
-    for _, c in ipairs(cjson.decode(redis.call('HGET', KEYS[1], '${F.errorCodes}') or '[]')) do
+    for _, c in ipairs(storedCodes(KEYS[1])) do
       if c ~= code then codes[#codes + 1] = c end
     end
     codes[#codes + 1] = code
-    local kept = {}
-    for i = math.max(1, #codes - ${MAX_ERROR_CODES - 1}), #codes do
-      kept[#kept + 1] = string.format('%d', codes[i])
+    local kept, first = {}, #codes - ${MAX_ERROR_CODES - 1}
+    for i, c in ipairs(codes) do
+      if i < first then redis.call('SREM', ARGV[3] .. codeText(c), ARGV[1])
+      else kept[#kept + 1] = codeText(c) end
     end
     redis.call('HSET', KEYS[1], '${F.errorCodes}', '[' .. table.concat(kept, ',') .. ']')
-    if ARGV[2] ~= '' then
-      redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+    redis.call('SADD', KEYS[3], ARGV[1])
+    if KEYS[5] then
+      putCooldown(KEYS[1], KEYS[5], KEYS[4], ARGV[1], ARGV[4], ARGV[5])
       redis.call('INCR', KEYS[2])
     end
     return 1`,
@@ -114,7 +188,9 @@ type ScriptName = keyof typeof LUA;
 
 /** Registers every script on the client; ioredis then sends EVALSHA, falling back to EVAL once. */
 export function defineScripts(client: Redis): void {
-  for (const [name, lua] of Object.entries(LUA)) client.defineCommand(name, { lua });
+  for (const [name, body] of Object.entries(LUA)) {
+    client.defineCommand(name, { lua: PRELUDE + body });
+  }
 }
 
 /** Runs a registered script and returns its integer reply. */
@@ -135,8 +211,8 @@ export const SCRIPTS = {
     items: ReadonlyArray<[string, CredentialData]>,
     now: number,
   ) {
-    const keys = [k.index, k.seq, k.version];
-    const args = [String(now)];
+    const keys = [k.index, k.seq, k.version, k.disabled, k.cooling];
+    const args = [String(now), k.errorsPrefix, k.cooldownPrefix];
     for (const [name, data] of items) {
       keys.push(k.data(name), k.state(name));
       args.push(name, JSON.stringify(data));
@@ -145,8 +221,8 @@ export const SCRIPTS = {
   },
 
   delete(c: Redis, k: CredentialKeys, name: string) {
-    const keys = [k.data(name), k.state(name), k.index, k.disabled, k.version];
-    return run(c, 'gcliDelete', keys, [name]);
+    const keys = [k.data(name), k.state(name), k.index, k.disabled, k.cooling, k.version];
+    return run(c, 'gcliDelete', keys, [name, k.errorsPrefix, k.cooldownPrefix]);
   },
 
   updateState(c: Redis, k: CredentialKeys, name: string, patch: CredentialStatePatch) {
@@ -160,20 +236,30 @@ export const SCRIPTS = {
   },
 
   setCooldown(c: Redis, k: CredentialKeys, name: string, model: string, until: number | null) {
-    const args = [cooldownField(model), until === null ? '' : String(until)];
-    return run(c, 'gcliSetCooldown', [k.state(name), k.version], args);
+    const keys = [k.state(name), k.cooldown(model), k.cooling, k.version];
+    const args = [name, cooldownField(model), until === null ? '' : String(until)];
+    return run(c, 'gcliSetCooldown', keys, args);
   },
 
   recordSuccess(c: Redis, k: CredentialKeys, name: string, at: number, model?: string) {
-    const args = [String(at), model === undefined ? '' : cooldownField(model)];
-    return run(c, 'gcliRecordSuccess', [k.state(name)], args);
+    const keys = [k.state(name), k.cooling];
+    const args = [name, String(at), k.errorsPrefix];
+    if (model !== undefined) {
+      keys.push(k.cooldown(model));
+      args.push(cooldownField(model));
+    }
+    return run(c, 'gcliRecordSuccess', keys, args);
   },
 
   recordFailure(c: Redis, k: CredentialKeys, name: string, input: RecordFailureInput) {
     const { code, modelKey: model, cooldownUntil: until } = input;
-    const field = model !== undefined && until !== undefined ? cooldownField(model) : '';
-    const args = [String(code), field, String(until ?? '')];
-    return run(c, 'gcliRecordFailure', [k.state(name), k.version], args);
+    const keys = [k.state(name), k.version, k.errors(code), k.cooling];
+    const args = [name, String(code), k.errorsPrefix];
+    if (model !== undefined && until !== undefined) {
+      keys.push(k.cooldown(model));
+      args.push(cooldownField(model), String(until));
+    }
+    return run(c, 'gcliRecordFailure', keys, args);
   },
 
   deleteConfig(c: Redis, s: SharedKeys, key: string) {
@@ -192,19 +278,5 @@ export async function exec(batch: ChainableCommander): Promise<unknown[]> {
   return results.map(([err, value]) => {
     if (err) throw err;
     return value;
-  });
-}
-
-/** The states of `entries` (name, order) in one pipeline; credentials deleted meanwhile drop out. */
-export async function readStates(
-  c: Redis,
-  k: CredentialKeys,
-  entries: ReadonlyArray<[string, number]>,
-  now: number,
-): Promise<CredentialSummary[]> {
-  const hashes = await exec(entries.reduce((p, [name]) => p.hgetall(k.state(name)), c.pipeline()));
-  return entries.flatMap(([name, order], i) => {
-    const state = decodeState(hashes[i] as Record<string, string>, now);
-    return state ? [{ name, order, ...state }] : [];
   });
 }
