@@ -46,19 +46,31 @@ interface Target {
   raw(): Promise<RawOps>;
 }
 
-/** Mean and median latency in microseconds of `op`, run one at a time. */
-async function measure(op: Op) {
-  for (let i = 0; i < WARMUP; i++) await op();
-  const samples: number[] = [];
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < ITERATIONS; i++) {
-    const t = process.hrtime.bigint();
-    await op();
-    samples.push(Number(process.hrtime.bigint() - t) / 1000);
+/**
+ * Mean and median latency in microseconds of two operations, run one call at a time and
+ * interleaved in rounds, so that background work (WAL checkpoints, GC, other load) falls on both.
+ */
+async function measurePair(a: Op, b: Op) {
+  for (let i = 0; i < WARMUP; i++) {
+    await a();
+    await b();
   }
-  const total = Number(process.hrtime.bigint() - started) / 1000;
-  samples.sort((a, b) => a - b);
-  return { mean: total / ITERATIONS, p50: samples[Math.floor(samples.length / 2)] };
+  const samples: [number[], number[]] = [[], []];
+  const rounds = 10;
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, op] of [a, b].entries()) {
+      for (let i = 0; i < ITERATIONS / rounds; i++) {
+        const t = process.hrtime.bigint();
+        await op();
+        samples[index].push(Number(process.hrtime.bigint() - t) / 1000);
+      }
+    }
+  }
+  return samples.map((list) => {
+    const sorted = [...list].sort((x, y) => x - y);
+    const mean = list.reduce((sum, x) => sum + x, 0) / list.length;
+    return { mean, p50: sorted[Math.floor(sorted.length / 2)] };
+  });
 }
 
 function gatewayOps(storage: StorageBackend) {
@@ -250,8 +262,7 @@ async function main() {
       const raw = await target.raw();
       const ops = gatewayOps(storage);
       for (const name of Object.keys(ops) as Array<keyof typeof ops>) {
-        const g = await measure(ops[name]);
-        const r = await measure(raw[name]);
+        const [g, r] = await measurePair(ops[name], raw[name]);
         console.log(
           `| ${target.kind} | ${name} | ${g.p50.toFixed(1)} | ${r.p50.toFixed(1)} | ${(g.p50 / r.p50).toFixed(2)}x | ${g.mean.toFixed(1)} | ${r.mean.toFixed(1)} | ${(g.mean / r.mean).toFixed(2)}x |`,
         );

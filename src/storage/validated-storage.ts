@@ -195,12 +195,10 @@ export class ValidatedStorage implements StorageBackend {
     return this.call(() => this.inner.changeVersion());
   }
 
-  private async call<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
+  private call<T>(op: () => Promise<T>): Promise<T> {
+    return op().catch((err: unknown) => {
       throw this.translate(err);
-    }
+    });
   }
 
   private translate(err: unknown): StorageError {

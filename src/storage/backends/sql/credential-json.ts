@@ -8,6 +8,9 @@ export const MAX_ERROR_CODES = 10;
 
 /** Appends `code` as the most recent one, keeping codes distinct and only the last ten. */
 export function pushErrorCode(codesJson: string | null, code: number): string {
+  // The common cases, a first failure and the same code again, need no parse.
+  if (!codesJson || codesJson === '[]') return `[${code}]`;
+  if (codesJson === `[${code}]` || codesJson.endsWith(`,${code}]`)) return codesJson;
   const codes = parseArray(codesJson).filter((c) => c !== code);
   codes.push(code);
   return JSON.stringify(codes.slice(-MAX_ERROR_CODES));

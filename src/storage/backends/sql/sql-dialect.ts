@@ -26,7 +26,8 @@ export const SQLITE_DIALECT: SqlDialect = {
   },
   functions: [],
   // better-sqlite3 returns TEXT columns as the JSON text we stored.
-  decodeJson: (value) => (value == null ? value : JSON.parse(value as string)),
+  decodeJson: (value) =>
+    value === '[]' ? [] : value === '{}' ? {} : value == null ? value : JSON.parse(value as string),
   decodeBool: (value) => value === 1 || value === true,
 };
 

@@ -34,7 +34,9 @@ export function credentialStatements(table: string) {
     setCooldown: `UPDATE ${table} SET model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?), updated_at = ? WHERE filename = ?`,
     recordSuccess:
       `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1,` +
-      ` model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, NULL) WHERE filename = ?`,
+      // Most successes have no cooldown to clear: skip the function call then.
+      ` model_cooldowns = CASE WHEN model_cooldowns = '{}' THEN model_cooldowns` +
+      ` ELSE gcli_cooldown_set(model_cooldowns, ?, NULL) END WHERE filename = ?`,
     recordSuccessNoModel:
       `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1` +
       ` WHERE filename = ?`,
