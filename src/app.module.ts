@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { CredentialsModule } from './credentials/credentials.module';
+import { GatewayConfigModule } from './config/gateway-config.module';
 import { StorageExceptionFilter } from './common/storage-exception.filter';
 import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
@@ -27,6 +29,8 @@ import { StorageModule } from './storage/storage.module';
         };
       },
     }),
+    GatewayConfigModule,
+    CredentialsModule,
     HealthModule,
     StorageInfoModule,
   ],

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { selectBackend, type StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
 import { STORAGE, STORAGE_SELECTION } from './storage.constants';
+import { StorageChanges } from './storage-changes.service';
 import { StorageHealthIndicator } from './storage.health';
 import {
   ConfigurableStorageModule,
@@ -29,8 +30,9 @@ type Selected = { storage: StorageBackend; selection: StorageSelection };
     { provide: STORAGE, inject: [SELECTED], useFactory: (s: Selected) => s.storage },
     { provide: STORAGE_SELECTION, inject: [SELECTED], useFactory: (s: Selected) => s.selection },
     StorageHealthIndicator,
+    StorageChanges,
   ],
-  exports: [STORAGE, STORAGE_SELECTION, StorageHealthIndicator],
+  exports: [STORAGE, STORAGE_SELECTION, StorageHealthIndicator, StorageChanges],
 })
 export class StorageModule extends ConfigurableStorageModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Storage');

@@ -1,0 +1,62 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { StorageBackend } from './storage-backend.interface';
+import { InjectStorage } from './storage.decorators';
+
+/** How often the change marker is read, in milliseconds: other processes' changes show within it. */
+export const CHANGE_POLL_MS = 1000;
+
+type Listener = () => void | Promise<void>;
+
+/**
+ * Tells in-process caches (settings, the rotation index) that something changed in storage,
+ * whichever gateway process changed it, by polling the backend's cheap change marker.
+ */
+@Injectable()
+export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+  private readonly listeners = new Set<Listener>();
+  private version?: number;
+  private timer?: NodeJS.Timeout;
+  private failing = false;
+
+  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+
+  onModuleInit() {
+    this.timer = setInterval(() => void this.poll(), CHANGE_POLL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown() {
+    clearInterval(this.timer);
+  }
+
+  /** Calls `listener` after every change seen; returns a function that unsubscribes it. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads the marker now and notifies the listeners when it moved; never throws. */
+  async poll(): Promise<void> {
+    let version: number;
+    try {
+      version = await this.storage.changeVersion();
+    } catch (err) {
+      if (!this.failing) this.logger.warn(`Cannot read storage changes: ${(err as Error).message}`);
+      this.failing = true;
+      return;
+    }
+    if (this.failing) this.logger.log('Storage changes are readable again');
+    this.failing = false;
+    const moved = this.version !== undefined && version !== this.version;
+    this.version = version;
+    if (!moved) return;
+    for (const listener of this.listeners) {
+      try {
+        await listener();
+      } catch (err) {
+        this.logger.warn(`Reloading after a storage change failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}
