@@ -31,6 +31,7 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(1, 65535).default(7861),
   CREDENTIALS_DIR: z.string().min(1).default('./creds'),
+  AUTO_IMPORT_CREDS: flag.default(true),
   LOG_LEVEL: z
     .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
     .default('info'),

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CredentialImportController } from './credential-import.controller';
+import { CredentialImportService } from './credential-import.service';
+import { ImportTextBodyParser } from './import-text-body.parser';
+import { StartupImportService } from './startup-import.service';
 
-/** Placeholder: filled in by the credentials work (issue 4). */
-@Module({})
+/** Credential import: uploads, pasted JSON, and the files of CREDENTIALS_DIR at start-up. */
+@Module({
+  controllers: [CredentialImportController],
+  providers: [CredentialImportService, StartupImportService, ImportTextBodyParser],
+  exports: [CredentialImportService],
+})
 export class CredentialImportModule {}

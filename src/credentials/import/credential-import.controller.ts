@@ -1,0 +1,64 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  UploadedFiles,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import { namespaceOfPath, withTwin } from '../namespace';
+import { CredentialImportService } from './credential-import.service';
+import type { UploadedCredentialFile } from './import-items';
+import { IMPORT_LIMITS, MAX_UPLOAD_FIELDS } from './import.constants';
+import { UploadErrorsFilter } from './upload-errors.filter';
+import { CappedMemoryStorage } from './upload-storage';
+
+const uploadOptions = {
+  storage: new CappedMemoryStorage(),
+  // The client's file name exactly as sent: an unsafe one (a path, `..`) is rejected, never cut
+  // to a basename. Browsers send basenames anyway; only scripts can send paths.
+  preservePath: true,
+  // Browsers send UTF-8 file names; busboy would read them as Latin-1.
+  defParamCharset: 'utf8',
+  limits: {
+    files: IMPORT_LIMITS.maxFiles,
+    fields: MAX_UPLOAD_FIELDS,
+    parts: IMPORT_LIMITS.maxFiles + MAX_UPLOAD_FIELDS,
+    fieldSize: 64 * 1024,
+  },
+};
+
+/**
+ * Credential import routes, each with its antigravity twin:
+ * - `POST /auth/upload`, `POST /antigravity/upload`: multipart field `files` with `.json` files
+ *   and `.zip` archives. Answers `{uploaded_count, total_count, results, message}`, 400 (same
+ *   body) when nothing was stored.
+ * - `POST /creds/import-text`, `POST /antigravity/creds/import-text`: JSON `{content,
+ *   is_antigravity}`. The antigravity namespace is used when the path starts with
+ *   `/antigravity/` OR `is_antigravity` is true. Answers `{success, imported, skipped, errors,
+ *   results, message}`, 400 (same body) when nothing was imported.
+ */
+@Controller()
+export class CredentialImportController {
+  constructor(private readonly imports: CredentialImportService) {}
+
+  @Post(['auth/upload', 'antigravity/upload'])
+  @HttpCode(200)
+  @UseFilters(UploadErrorsFilter)
+  @UseInterceptors(FilesInterceptor('files', IMPORT_LIMITS.maxFiles, uploadOptions))
+  upload(
+    @Req() req: { path: string },
+    @UploadedFiles() files: UploadedCredentialFile[] | undefined,
+  ) {
+    return this.imports.upload(namespaceOfPath(req.path), files ?? []);
+  }
+
+  @Post(withTwin('creds/import-text'))
+  @HttpCode(200)
+  importText(@Req() req: { path: string }, @Body() body: unknown) {
+    return this.imports.importText(namespaceOfPath(req.path), body);
+  }
+}

@@ -1,0 +1,175 @@
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Logger,
+  PayloadTooLargeException,
+} from '@nestjs/common';
+import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
+import { InjectStorage } from '../../storage/storage.decorators';
+import { parseCredential } from '../credential-file';
+import { type ImportItem, itemsOfUpload, type UploadedCredentialFile } from './import-items';
+import {
+  ImportTextError,
+  projectFileName,
+  readImportTextBody,
+  textImportItems,
+} from './import-text';
+import { ArchiveError, ArchiveLimitError } from './zip-archive';
+
+/** What happened to one offered credential. */
+export interface ImportResult {
+  filename: string;
+  status: 'stored' | 'rejected';
+  message: string;
+  archive?: string;
+  entry?: string;
+  index?: number;
+}
+
+export interface UploadResponse {
+  uploaded_count: number;
+  total_count: number;
+  results: ImportResult[];
+  message: string;
+}
+
+export interface ImportTextResponse {
+  success: boolean;
+  imported: number;
+  skipped: number;
+  errors: string[];
+  results: ImportResult[];
+  message: string;
+}
+
+/**
+ * Imports credential files (multipart uploads, pasted JSON, the start-up directory): validates
+ * every one, reports each as stored or rejected with its reason, and stores the good ones with
+ * one bulk write per request, so an existing credential keeps its state.
+ */
+@Injectable()
+export class CredentialImportService {
+  private readonly logger = new Logger('CredentialImport');
+
+  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+
+  /** `POST /auth/upload`: `.json` files and `.zip` archives. 400 when nothing was stored. */
+  async upload(ns: Namespace, files: readonly UploadedCredentialFile[]): Promise<UploadResponse> {
+    if (files.length === 0) {
+      throw new BadRequestException(
+        'No files: send .json files or .zip archives in the multipart field "files"',
+      );
+    }
+    const results = await this.store(ns, uploadItems(files));
+    const stored = countStored(results);
+    const response: UploadResponse = {
+      uploaded_count: stored,
+      total_count: results.length,
+      results,
+      message: summary(stored, results.length, 'credential files'),
+    };
+    this.logger.log(`Upload into ${ns}: ${stored} of ${results.length} credential files stored`);
+    if (stored === 0) throw failure(response);
+    return response;
+  }
+
+  /** `POST /creds/import-text`: one credential or an array. 400 when nothing was imported. */
+  async importText(pathNs: Namespace, body: unknown): Promise<ImportTextResponse> {
+    const { credentials, antigravity } = readOrFail(body);
+    const ns = antigravity ? 'antigravity' : pathNs;
+    const stored = needsStoredNames(credentials)
+      ? new Set(await this.storage.listCredentialNames(ns))
+      : new Set<string>();
+    const results = await this.store(
+      ns,
+      textImportItems(credentials, (name) => stored.has(name)),
+    );
+    const imported = countStored(results);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    const response: ImportTextResponse = {
+      success: imported > 0,
+      imported,
+      skipped: rejected.length,
+      errors: rejected.map((r) => `item ${r.index}: ${r.message}`),
+      results,
+      message: summary(imported, results.length, 'credentials'),
+    };
+    this.logger.log(`Text import into ${ns}: ${imported} of ${results.length} credentials stored`);
+    if (imported === 0) throw failure(response);
+    return response;
+  }
+
+  /**
+   * Stores the items that carry data, with ONE bulk write. When several items share a name the
+   * last one is stored and the earlier ones are reported as replaced.
+   */
+  async store(ns: Namespace, items: readonly ImportItem[]): Promise<ImportResult[]> {
+    const last = new Map<string, number>();
+    items.forEach((item, i) => item.data && last.set(item.filename, i));
+    const writes: Array<{ name: string; data: NonNullable<ImportItem['data']> }> = [];
+    const results = items.map((item, i): ImportResult => {
+      const { filename, archive, entry, index } = item;
+      const where = {
+        ...(archive === undefined ? {} : { archive, entry }),
+        ...(index === undefined ? {} : { index }),
+      };
+      if (!item.data) return { filename, status: 'rejected', message: item.reason!, ...where };
+      if (last.get(filename) !== i) {
+        const message = 'replaced by a later file with the same name in this request';
+        return { filename, status: 'rejected', message, ...where };
+      }
+      writes.push({ name: filename, data: item.data });
+      return { filename, status: 'stored', message: 'stored', ...where };
+    });
+    if (writes.length > 0) await this.storage.upsertCredentials(ns, writes);
+    return results;
+  }
+}
+
+/** Whether some credential gets a fallback name, which must avoid the stored names. */
+function needsStoredNames(credentials: readonly unknown[]): boolean {
+  return credentials.some((json) => {
+    const parsed = parseCredential(json);
+    return parsed.ok && projectFileName(parsed.data) === null;
+  });
+}
+
+function uploadItems(files: readonly UploadedCredentialFile[]): ImportItem[] {
+  try {
+    return itemsOfUpload(files);
+  } catch (err) {
+    if (err instanceof ArchiveLimitError) {
+      throw new PayloadTooLargeException(`Upload refused: ${err.message}; nothing was stored`);
+    }
+    if (err instanceof ArchiveError) {
+      throw new BadRequestException(`${err.message}; nothing was stored`);
+    }
+    throw err;
+  }
+}
+
+function readOrFail(body: unknown) {
+  try {
+    return readImportTextBody(body);
+  } catch (err) {
+    if (err instanceof ImportTextError) throw new HttpException(err.message, err.status);
+    throw err;
+  }
+}
+
+function countStored(results: readonly ImportResult[]): number {
+  return results.filter((r) => r.status === 'stored').length;
+}
+
+function summary(stored: number, total: number, what: string): string {
+  if (total === 0)
+    return `No ${what} found: only .json files and .zip archives of them are imported`;
+  if (stored === total) return `Stored ${stored} ${what}`;
+  return `Stored ${stored} of ${total} ${what}; ${total - stored} rejected (see results)`;
+}
+
+function failure(response: object): BadRequestException {
+  return new BadRequestException({ statusCode: HttpStatus.BAD_REQUEST, ...response });
+}

@@ -1,0 +1,147 @@
+import type { CredentialData } from '../../storage/storage-backend.interface';
+import { parseCredentialJson, validateCredentialName } from '../credential-file';
+import { shown } from './display-name';
+import { formatBytes, IMPORT_LIMITS } from './import.constants';
+import {
+  ArchiveError,
+  ArchiveLimitError,
+  extractZipEntry,
+  type InflateBudget,
+  unsupportedReason,
+  zipEntries,
+} from './zip-archive';
+
+/** One credential a request offers: to store (`data`) or rejected (`reason`), never both. */
+export interface ImportItem {
+  /** The name it is (or would be) stored under. */
+  filename: string;
+  /** For an archive entry: the archive's file name and the entry's path inside it. */
+  archive?: string;
+  entry?: string;
+  /** For import-text: the position in the submitted array. */
+  index?: number;
+  data?: CredentialData;
+  reason?: string;
+}
+
+/** A file as the upload storage engine keeps it: no buffer when it passed the size cap. */
+export interface UploadedCredentialFile {
+  originalname: string;
+  size: number;
+  buffer?: Buffer;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The credentials of an upload, in the order sent: `.json` files as they are, `.zip` archives
+ * expanded to their `*.json` entries outside `__MACOSX/` (named by basename). Caps across the
+ * whole upload throw {@link ArchiveLimitError}; an unreadable archive throws
+ * {@link ArchiveError}, its message naming the archive.
+ */
+export function itemsOfUpload(files: readonly UploadedCredentialFile[]): ImportItem[] {
+  const budget = { entries: IMPORT_LIMITS.maxArchiveEntries };
+  const inflate: InflateBudget = { remainingBytes: IMPORT_LIMITS.maxInflatedBytes };
+  const items: ImportItem[] = [];
+  for (const file of files) {
+    if (/\.zip$/i.test(file.originalname)) {
+      try {
+        items.push(...itemsOfArchive(file, budget, inflate));
+      } catch (err) {
+        if (err instanceof ArchiveError) {
+          throw new ArchiveError(
+            `"${shown(file.originalname)}" is not a readable ZIP archive: ${err.message}`,
+          );
+        }
+        throw err;
+      }
+    } else {
+      items.push(itemOfFile(file.originalname, file.buffer, file.size));
+    }
+  }
+  return items;
+}
+
+/**
+ * One credential file: its name must be safe ({@link validateCredentialName}), its size within
+ * the cap and its content a valid credential. `bytes` is absent when the file was too large.
+ */
+export function itemOfFile(
+  filename: string,
+  bytes: Uint8Array | undefined,
+  size = bytes?.length ?? 0,
+): ImportItem {
+  const nameProblem = validateCredentialName(filename);
+  if (nameProblem) return { filename, reason: `unsafe file name: ${nameProblem}` };
+  if (!bytes || size > IMPORT_LIMITS.maxFileBytes) {
+    return { filename, reason: `larger than ${formatBytes(IMPORT_LIMITS.maxFileBytes)}` };
+  }
+  return { filename, ...parsed(bytes) };
+}
+
+function itemsOfArchive(
+  file: UploadedCredentialFile,
+  budget: { entries: number },
+  inflate: InflateBudget,
+): ImportItem[] {
+  if (!file.buffer) throw new ArchiveError('the file was not received');
+  const zip = file.buffer;
+  const entries = zipEntries(zip);
+  budget.entries -= entries.length;
+  if (budget.entries < 0) {
+    throw new ArchiveLimitError(
+      `the archives of this upload hold more than ${IMPORT_LIMITS.maxArchiveEntries} entries`,
+    );
+  }
+  const items: ImportItem[] = [];
+  for (const entry of entries) {
+    const segments = entry.path.split(/[\\/]/);
+    const filename = segments[segments.length - 1];
+    if (filename === '' || segments.includes('__MACOSX') || !/\.json$/i.test(filename)) continue;
+    const where = { filename, archive: file.originalname, entry: entry.path };
+    const problem =
+      prefixed('unsafe path in the archive: ', unsafePath(entry.path, segments)) ??
+      prefixed('unsafe file name: ', validateCredentialName(filename)) ??
+      unsupportedReason(entry);
+    if (problem) {
+      items.push({ ...where, reason: problem });
+      continue;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = extractZipEntry(zip, entry, IMPORT_LIMITS.maxFileBytes, inflate);
+    } catch (err) {
+      if (!(err instanceof ArchiveLimitError)) throw err;
+      const name = `"${shown(file.originalname)}"`;
+      throw new ArchiveLimitError(
+        err.cap === 'entry'
+          ? `entry "${shown(entry.path)}" of ${name} inflates to more than ${formatBytes(IMPORT_LIMITS.maxFileBytes)}`
+          : `the archives of this upload inflate to more than ${formatBytes(IMPORT_LIMITS.maxInflatedBytes)}`,
+      );
+    }
+    items.push({ ...where, ...parsed(bytes) });
+  }
+  return items;
+}
+
+/** A path that climbs out of the archive or starts at a root, whatever its basename. */
+function unsafePath(path: string, segments: string[]): string | null {
+  if (segments.includes('..')) return 'it contains ..';
+  if (/^([\\/]|[a-z]:)/i.test(path)) return 'it is absolute';
+  return null;
+}
+
+function prefixed(prefix: string, reason: string | null): string | null {
+  return reason === null ? null : prefix + reason;
+}
+
+function parsed(bytes: Uint8Array): Pick<ImportItem, 'data' | 'reason'> {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { reason: 'not UTF-8 text' };
+  }
+  const result = parseCredentialJson(text);
+  return result.ok ? { data: result.data } : { reason: result.reason };
+}

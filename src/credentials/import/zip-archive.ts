@@ -1,0 +1,169 @@
+import { crc32, inflateRawSync } from 'node:zlib';
+import { shown } from './display-name';
+
+/** The archive cannot be read: not a ZIP, truncated, or damaged. The request is refused (400). */
+export class ArchiveError extends Error {
+  override readonly name = 'ArchiveError';
+}
+
+/** An archive passes a cap (entries, inflated bytes): the request is refused (413). */
+export class ArchiveLimitError extends Error {
+  override readonly name = 'ArchiveLimitError';
+
+  /** Which cap: one entry's size, or a total across the request. */
+  constructor(
+    message: string,
+    readonly cap: 'entry' | 'total' = 'total',
+  ) {
+    super(message);
+  }
+}
+
+/** One file or directory of a ZIP's central directory. Sizes are as declared, not trusted. */
+export interface ZipEntry {
+  /** The path as stored in the archive, decoded as UTF-8 (or Latin-1 when it is not UTF-8). */
+  path: string;
+  flags: number;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  declaredSize: number;
+  localOffset: number;
+}
+
+/** Bytes left to inflate across all archives of one request; shared and decremented. */
+export interface InflateBudget {
+  remainingBytes: number;
+}
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const ZIP64_MARK = 0xffffffff;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * The entries of a ZIP archive, read from its central directory, in order. Throws
+ * {@link ArchiveError} when the archive is not a readable single-disk ZIP (ZIP64 included).
+ */
+export function zipEntries(zip: Uint8Array): ZipEntry[] {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const eocd = findEndOfCentralDirectory(view);
+  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) {
+    throw new ArchiveError('multi-part archives are not supported');
+  }
+  const count = view.getUint16(eocd + 10, true);
+  const size = view.getUint32(eocd + 12, true);
+  const start = view.getUint32(eocd + 16, true);
+  if (count === 0xffff || size === ZIP64_MARK || start === ZIP64_MARK) {
+    throw new ArchiveError('ZIP64 archives are not supported');
+  }
+  if (start + size > eocd) throw new ArchiveError('the central directory is out of bounds');
+
+  const entries: ZipEntry[] = [];
+  let p = start;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > start + size || view.getUint32(p, true) !== CENTRAL) {
+      throw new ArchiveError('the central directory is damaged');
+    }
+    const nameLength = view.getUint16(p + 28, true);
+    const next = p + 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    if (next > start + size) throw new ArchiveError('the central directory is damaged');
+    const entry: ZipEntry = {
+      flags: view.getUint16(p + 8, true),
+      method: view.getUint16(p + 10, true),
+      crc: view.getUint32(p + 16, true),
+      compressedSize: view.getUint32(p + 20, true),
+      declaredSize: view.getUint32(p + 24, true),
+      localOffset: view.getUint32(p + 42, true),
+      path: decodeName(zip.subarray(p + 46, p + 46 + nameLength), view.getUint16(p + 8, true)),
+    };
+    if ([entry.compressedSize, entry.declaredSize, entry.localOffset].includes(ZIP64_MARK)) {
+      throw new ArchiveError('ZIP64 archives are not supported');
+    }
+    entries.push(entry);
+    p = next;
+  }
+  return entries;
+}
+
+/** Why an entry cannot be extracted (encrypted, unknown compression), or `null`. */
+export function unsupportedReason(entry: ZipEntry): string | null {
+  if (entry.flags & 1) return 'encrypted archive entries are not supported';
+  if (entry.method !== 0 && entry.method !== 8) {
+    return `compression method ${entry.method} is not supported (use Deflate or Store)`;
+  }
+  return null;
+}
+
+/**
+ * The entry's content, inflated with hard caps: the bytes actually produced are counted as they
+ * come (the sizes declared in the headers play no part), and inflation stops as soon as the entry
+ * passes `maxBytes` or the shared budget runs out ({@link ArchiveLimitError}). A damaged entry,
+ * or one whose CRC does not match, throws {@link ArchiveError}.
+ */
+export function extractZipEntry(
+  zip: Uint8Array,
+  entry: ZipEntry,
+  maxBytes: number,
+  budget: InflateBudget,
+): Uint8Array {
+  const compressed = compressedData(zip, entry);
+  const limit = Math.min(maxBytes, budget.remainingBytes);
+  const overflow = () =>
+    limit === maxBytes
+      ? new ArchiveLimitError('an entry is too large', 'entry')
+      : new ArchiveLimitError('the archives are too large');
+  let data: Uint8Array;
+  if (entry.method === 0) {
+    if (compressed.length > limit) throw overflow();
+    data = compressed;
+  } else {
+    try {
+      // zlib stops as soon as its output passes maxOutputLength, a chunk (16 KiB) at a time.
+      data = inflateRawSync(compressed, { maxOutputLength: Math.max(limit, 1) });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw overflow();
+      throw new ArchiveError(`entry "${shown(entry.path)}" is damaged (${(err as Error).message})`);
+    }
+    if (data.length > limit) throw overflow();
+  }
+  budget.remainingBytes -= data.length;
+  if (crc32(data) >>> 0 !== entry.crc) {
+    throw new ArchiveError(`entry "${shown(entry.path)}" is damaged (CRC mismatch)`);
+  }
+  return data;
+}
+
+function findEndOfCentralDirectory(view: DataView): number {
+  const last = view.byteLength - 22;
+  // The record sits at the end, after a comment of at most 65,535 bytes.
+  for (let p = last; p >= 0 && p >= last - 0xffff; p--) {
+    if (view.getUint32(p, true) === EOCD) return p;
+  }
+  throw new ArchiveError('not a ZIP archive (no end of central directory)');
+}
+
+function compressedData(zip: Uint8Array, entry: ZipEntry): Uint8Array {
+  const at = entry.localOffset;
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  if (at + 30 > zip.length || view.getUint32(at, true) !== LOCAL) {
+    throw new ArchiveError(`entry "${shown(entry.path)}" has no local header`);
+  }
+  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  if (start + entry.compressedSize > zip.length) {
+    throw new ArchiveError(`entry "${shown(entry.path)}" is truncated`);
+  }
+  return zip.subarray(start, start + entry.compressedSize);
+}
+
+function decodeName(bytes: Uint8Array, flags: number): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    // Without the UTF-8 flag (bit 11) old tools wrote a legacy code page.
+    return flags & 0x800 ? new TextDecoder().decode(bytes) : latin1.decode(bytes);
+  }
+}
