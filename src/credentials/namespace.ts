@@ -5,7 +5,8 @@ export const ANTIGRAVITY_PREFIX = '/antigravity';
 
 /** The namespace a request's path addresses: `/antigravity/...` or the Gemini CLI default. */
 export function namespaceOfPath(path: string): Namespace {
-  return path.startsWith(`${ANTIGRAVITY_PREFIX}/`) ? 'antigravity' : 'geminicli';
+  // Express matches routes case-insensitively, so `/ANTIGRAVITY/...` reaches the same handler.
+  return path.toLowerCase().startsWith(`${ANTIGRAVITY_PREFIX}/`) ? 'antigravity' : 'geminicli';
 }
 
 /** Both route paths of an admin action: the Gemini CLI one and its antigravity twin. */

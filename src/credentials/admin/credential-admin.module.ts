@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CredentialAdminController } from './credential-admin.controller';
+import { CredentialAdminService } from './credential-admin.service';
+import { CredentialDedupeService } from './credential-dedupe.service';
 
-/** Placeholder: filled in by the credentials work (issue 4). */
-@Module({})
+/** Admin routes that list, show, export, enable, disable, delete and dedupe credentials. */
+@Module({
+  controllers: [CredentialAdminController],
+  providers: [CredentialAdminService, CredentialDedupeService],
+})
 export class CredentialAdminModule {}

@@ -1,0 +1,134 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type {
+  CredentialData,
+  CredentialState,
+  Namespace,
+  StorageBackend,
+} from '../../storage/storage-backend.interface';
+import { InjectStorage } from '../../storage/storage.decorators';
+import { StorageValidationError } from '../../storage/storage.errors';
+import type { AdminAction, StatusQuery } from './credential-admin.schema';
+import { credentialsZip } from './credential-files';
+import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
+
+const DONE: Record<AdminAction, string> = {
+  enable: 'Enabled',
+  disable: 'Disabled',
+  delete: 'Deleted',
+};
+
+/** The 404 every route gives for a name that matches no credential exactly. */
+export function credentialNotFound(ns: Namespace, name: string): NotFoundException {
+  return new NotFoundException(`No ${ns} credential is named ${JSON.stringify(name)}`);
+}
+
+/**
+ * What the admin routes do with stored credentials: list their state (never their secrets),
+ * show or export their data (secrets on purpose), enable, disable and delete them.
+ */
+@Injectable()
+export class CredentialAdminService {
+  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+
+  /** One page of the filtered listing, in insertion order. */
+  async status(ns: Namespace, query: StatusQuery) {
+    const { offset, limit } = query;
+    const page = await this.storage.summarize(ns, {
+      offset,
+      limit,
+      status: query.status_filter,
+      errorCode: query.error_code_filter,
+      cooldown: query.cooldown_filter,
+      modelKey: query.model_key,
+    });
+    return {
+      items: page.items.map((item) => ({ filename: item.name, ...this.stateView(item) })),
+      total: page.total,
+      offset,
+      limit,
+      has_more: offset + limit < page.total,
+      stats: { total: page.stats.total, normal: page.stats.enabled, disabled: page.stats.disabled },
+    };
+  }
+
+  /** The credential's full data and state; 404 when there is none of that name. */
+  async detail(ns: Namespace, name: string) {
+    const [content, state] = await Promise.all([
+      this.storage.getCredential(ns, name),
+      this.storage.getState(ns, name),
+    ]);
+    if (!content || !state) throw credentialNotFound(ns, name);
+    const { backend_type, ...status } = this.stateView(state);
+    return { status, content, filename: name, backend_type, ...status };
+  }
+
+  /** The credential's data; 404 when there is none of that name. */
+  async content(ns: Namespace, name: string): Promise<CredentialData> {
+    const data = await this.storage.getCredential(ns, name);
+    if (!data) throw credentialNotFound(ns, name);
+    return data;
+  }
+
+  /** Every credential of the namespace as a ZIP, or `null` when there is none. */
+  async archive(ns: Namespace): Promise<Uint8Array | null> {
+    const names = await this.storage.listCredentialNames(ns);
+    const data = await mapConcurrent(names, ADMIN_CONCURRENCY, (name) =>
+      this.storage.getCredential(ns, name),
+    );
+    // A credential deleted while the others were read is simply left out.
+    const credentials = names.flatMap((name, i) => (data[i] ? [{ name, data: data[i] }] : []));
+    return credentials.length ? credentialsZip(credentials) : null;
+  }
+
+  /** Applies one action; 404 when there is no credential of that name. */
+  async act(ns: Namespace, name: string, action: AdminAction) {
+    if (!(await this.apply(ns, name, action))) throw credentialNotFound(ns, name);
+    return { success: true as const, message: `${DONE[action]} ${name}` };
+  }
+
+  /**
+   * Applies one action to many credentials; names that match none, or that storage refuses, are
+   * reported in `errors` while the rest go ahead. A repeated name counts once.
+   */
+  async batch(ns: Namespace, action: AdminAction, filenames: readonly string[]) {
+    const names = [...new Set(filenames)];
+    const failures = await mapConcurrent(names, ADMIN_CONCURRENCY, async (name) => {
+      try {
+        return (await this.apply(ns, name, action)) ? null : credentialNotFound(ns, name).message;
+      } catch (err) {
+        if (err instanceof StorageValidationError) return err.message;
+        throw err;
+      }
+    });
+    const succeeded = names.filter((_, i) => failures[i] === null);
+    const errors = names.flatMap((filename, i) => {
+      const message = failures[i];
+      return message === null ? [] : [{ filename, message }];
+    });
+    return {
+      success_count: succeeded.length,
+      total_count: names.length,
+      succeeded,
+      errors,
+      message: `Batch ${action}: ${succeeded.length} of ${names.length} succeeded`,
+    };
+  }
+
+  private apply(ns: Namespace, name: string, action: AdminAction): Promise<boolean> {
+    return action === 'delete'
+      ? this.storage.deleteCredential(ns, name)
+      : this.storage.updateState(ns, name, { disabled: action === 'disable' });
+  }
+
+  private stateView(state: CredentialState) {
+    return {
+      user_email: state.userEmail,
+      disabled: state.disabled,
+      error_codes: state.errorCodes,
+      last_success: state.lastSuccess,
+      call_count: state.callCount,
+      model_cooldowns: state.modelCooldowns,
+      backend_type: this.storage.kind,
+    };
+  }
+}

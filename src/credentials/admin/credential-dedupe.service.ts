@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  CredentialSummary,
+  Namespace,
+  StorageBackend,
+} from '../../storage/storage-backend.interface';
+import { InjectStorage } from '../../storage/storage.decorators';
+import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
+
+/** Summary rows read per round trip while collecting every credential's state. */
+const PAGE_SIZE = 5_000;
+
+/**
+ * Removes credentials that share a refresh token (the same Google grant imported twice under
+ * different names), keeping the one that worked most recently.
+ */
+@Injectable()
+export class CredentialDedupeService {
+  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+
+  /**
+   * In each group of credentials with one refresh token, keeps the newest `last_success`
+   * (on a tie the one imported first) and deletes the others. Credentials without a refresh
+   * token are left alone. `groups` counts the refresh tokens that had duplicates.
+   */
+  async dedupe(ns: Namespace) {
+    const summaries = await this.allSummaries(ns);
+    const data = await mapConcurrent(summaries, ADMIN_CONCURRENCY, (s) =>
+      this.storage.getCredential(ns, s.name),
+    );
+    const byToken = new Map<string, CredentialSummary[]>();
+    summaries.forEach((summary, i) => {
+      const token = data[i]?.refresh_token;
+      if (typeof token !== 'string' || token === '') return;
+      const group = byToken.get(token);
+      if (group) group.push(summary);
+      else byToken.set(token, [summary]);
+    });
+
+    const kept: string[] = [];
+    const removed: string[] = [];
+    for (const group of byToken.values()) {
+      if (group.length < 2) continue;
+      const [keep, ...others] = group.sort(newestSuccessFirst);
+      kept.push(keep.name);
+      removed.push(...others.map((s) => s.name));
+    }
+    await mapConcurrent(removed, ADMIN_CONCURRENCY, (name) =>
+      this.storage.deleteCredential(ns, name),
+    );
+    return {
+      success: true,
+      removed,
+      kept,
+      groups: kept.length,
+      message: `Removed ${removed.length} duplicate credentials from ${kept.length} groups`,
+    };
+  }
+
+  private async allSummaries(ns: Namespace): Promise<CredentialSummary[]> {
+    const all: CredentialSummary[] = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const page = await this.storage.summarize(ns, { offset, limit: PAGE_SIZE });
+      all.push(...page.items);
+      if (page.items.length < PAGE_SIZE) return all;
+    }
+  }
+}
+
+function newestSuccessFirst(a: CredentialSummary, b: CredentialSummary): number {
+  const bySuccess = (b.lastSuccess ?? -Infinity) - (a.lastSuccess ?? -Infinity);
+  return bySuccess || a.order - b.order;
+}
