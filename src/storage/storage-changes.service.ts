@@ -21,7 +21,9 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@InjectStorage() private readonly storage: StorageBackend) {}
 
-  onModuleInit() {
+  async onModuleInit() {
+    // Read the starting version now, so a change in the first second is not missed.
+    await this.poll();
     this.timer = setInterval(() => void this.poll(), CHANGE_POLL_MS);
     this.timer.unref();
   }

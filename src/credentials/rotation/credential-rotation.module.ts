@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CredentialPool } from './credential-pool.service';
+import { CredentialRotation } from './credential-rotation.service';
+import { TokenRefresher } from './token-refresher.service';
 
-/** Placeholder: filled in by the credentials work (issue 4). */
-@Module({})
+/**
+ * The per-request hot path: CredentialPool.acquire() hands out a credential with a working token,
+ * CredentialRotation picks and records results, TokenRefresher refreshes access tokens.
+ */
+@Module({
+  providers: [CredentialRotation, TokenRefresher, CredentialPool],
+  exports: [CredentialRotation, TokenRefresher, CredentialPool],
+})
 export class CredentialRotationModule {}

@@ -1,0 +1,57 @@
+import type {
+  BackendKind,
+  CredentialSummary,
+  Namespace,
+  StorageBackend,
+  SummaryQuery,
+} from '../../storage/storage-backend.interface';
+import type { IndexSnapshot } from './rotation-index';
+
+/** The largest page `summarize` serves. */
+const PAGE = 100_000;
+
+/**
+ * How a namespace's rotation state is read. `summary`: every state in one listing. `sets`: the
+ * names, then only the disabled and the cooling credentials, which is cheaper where the backend
+ * keeps those as indexes. Chosen per backend by measurement, at 10,000 credentials with 100
+ * disabled and 100 cooling (milliseconds, summary vs sets): Valkey 238 vs 10, SQLite 66 vs 30,
+ * PostgreSQL 63 vs 237 (its cooldown filter evaluates JSON per row), FerretDB 5,100 vs 8,400.
+ */
+const STRATEGY: Record<BackendKind, 'summary' | 'sets'> = {
+  valkey: 'sets',
+  sqlite: 'sets',
+  postgresql: 'summary',
+  mongodb: 'summary',
+};
+
+/** Reads what a RotationIndex of `ns` is built from: names, disabled set, live cooldowns. */
+export async function loadSnapshot(storage: StorageBackend, ns: Namespace): Promise<IndexSnapshot> {
+  const now = Date.now() / 1000;
+  if (STRATEGY[storage.kind] === 'summary') {
+    const items = await summarizeAll(storage, ns, { now });
+    return {
+      names: items.map((item) => item.name),
+      disabled: items.filter((item) => item.disabled).map((item) => item.name),
+      cooldowns: items,
+    };
+  }
+  const [names, disabled, cooling] = await Promise.all([
+    storage.listCredentialNames(ns),
+    summarizeAll(storage, ns, { status: 'disabled', now }),
+    summarizeAll(storage, ns, { cooldown: 'in', now }),
+  ]);
+  return { names, disabled: disabled.map((item) => item.name), cooldowns: cooling };
+}
+
+async function summarizeAll(
+  storage: StorageBackend,
+  ns: Namespace,
+  query: SummaryQuery,
+): Promise<CredentialSummary[]> {
+  let items: CredentialSummary[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await storage.summarize(ns, { ...query, offset, limit: PAGE });
+    items = offset === 0 ? page.items : items.concat(page.items);
+    if (page.items.length < PAGE) return items;
+  }
+}

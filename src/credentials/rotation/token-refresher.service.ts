@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger } from '@nestjs/common';
+import { SettingsService } from '../../config/settings.service';
+import type {
+  CredentialData,
+  Namespace,
+  StorageBackend,
+} from '../../storage/storage-backend.interface';
+import { InjectStorage } from '../../storage/storage.decorators';
+import { CredentialRotation } from './credential-rotation.service';
+import { accessTokenOf, needsRefresh } from './credential-token';
+import { requestToken, TOKEN_TIMEOUT_MS, type TokenFailure } from './token-endpoint';
+import { CredentialRefreshError } from './token-refresh.errors';
+
+/** How long one process may hold a credential's refresh lease: the request's timeout and slack. */
+export const REFRESH_LEASE_MS = TOKEN_TIMEOUT_MS + 5_000;
+/** How often a process without the lease looks for the token its holder stores (milliseconds). */
+const WAIT_POLL_MS = 200;
+
+export interface AccessToken {
+  accessToken: string;
+  /** The credential's data, as stored after any refresh. */
+  credential: CredentialData;
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * Access tokens that are good for at least five more minutes. One refresh per credential runs at a
+ * time in this process (concurrent callers share it) and across processes (a lease in storage:
+ * the holder refreshes and stores the token, the others wait for it and reuse it).
+ */
+@Injectable()
+export class TokenRefresher {
+  private readonly logger = new Logger('Credentials');
+  private readonly inFlight = new Map<string, Promise<AccessToken>>();
+  /** This process's lease value: only the holder deletes a lease. */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+
+  constructor(
+    @InjectStorage() private readonly storage: StorageBackend,
+    private readonly settings: SettingsService,
+    private readonly rotation: CredentialRotation,
+  ) {}
+
+  /**
+   * The credential's access token, refreshed first when missing, without a readable expiry or
+   * with under 5 minutes left. Throws CredentialRefreshError when no token can be had.
+   *
+   * @param known the credential's data when the caller just read it (saves a read)
+   */
+  async accessToken(ns: Namespace, name: string, known?: CredentialData): Promise<AccessToken> {
+    const data = known ?? (await this.storage.getCredential(ns, name));
+    if (!data) throw missing(ns, name);
+    const token = accessTokenOf(data);
+    if (token !== undefined && !needsRefresh(data)) return { accessToken: token, credential: data };
+    const key = `${ns}:${name}`;
+    let flight = this.inFlight.get(key);
+    if (!flight) {
+      flight = this.refreshOnce(ns, name).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, flight);
+    }
+    return flight;
+  }
+
+  /** Refreshes under the cross-process lease, or waits for the process that holds it. */
+  private async refreshOnce(ns: Namespace, name: string): Promise<AccessToken> {
+    const lease = `refresh-lease:${ns}:${name}`;
+    const deadline = Date.now() + REFRESH_LEASE_MS;
+    for (;;) {
+      if (await this.storage.setEntryIfAbsent(lease, this.owner, REFRESH_LEASE_MS)) {
+        try {
+          return await this.refreshHolding(ns, name);
+        } finally {
+          await this.storage.deleteEntry(lease, this.owner).catch(() => undefined);
+        }
+      }
+      const stored = await this.awaitHolder(ns, name, lease, deadline);
+      if (stored) return stored;
+      const failure = { ns, credential: name, permanent: false };
+      if (Date.now() >= deadline) {
+        throw new CredentialRefreshError(failure, 'another gateway process is still refreshing it');
+      }
+      // The holder let go without storing a token; if it found the token dead, so is this call.
+      const state = await this.storage.getState(ns, name);
+      if (!state) throw missing(ns, name);
+      if (state.disabled) {
+        throw new CredentialRefreshError(
+          { ...failure, permanent: true },
+          'another gateway process could not refresh it and disabled it',
+        );
+      }
+    }
+  }
+
+  /** Polls for the token the lease holder stores; `undefined` once the lease is gone without one. */
+  private async awaitHolder(ns: Namespace, name: string, lease: string, deadline: number) {
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      const data = await this.storage.getCredential(ns, name);
+      if (!data) throw missing(ns, name);
+      const token = accessTokenOf(data);
+      if (token !== undefined && !needsRefresh(data))
+        return { accessToken: token, credential: data };
+      if ((await this.storage.getEntry(lease)) === null) return undefined;
+    }
+    return undefined;
+  }
+
+  private async refreshHolding(ns: Namespace, name: string): Promise<AccessToken> {
+    // Another process may have stored a fresh token just before this one took the lease.
+    const data = await this.storage.getCredential(ns, name);
+    if (!data) throw missing(ns, name);
+    const current = accessTokenOf(data);
+    if (current !== undefined && !needsRefresh(data)) {
+      return { accessToken: current, credential: data };
+    }
+    const refreshToken = str(data.refresh_token);
+    if (!refreshToken) {
+      await this.rotation.setDisabled(ns, name, true);
+      this.logger.warn(`Credential ${name} has no refresh_token; disabled`);
+      throw new CredentialRefreshError(
+        { ns, credential: name, permanent: true },
+        'no refresh_token',
+      );
+    }
+    const result = await requestToken(this.settings.get('oauth_proxy_url'), {
+      clientId: str(data.client_id),
+      clientSecret: str(data.client_secret),
+      refreshToken,
+    });
+    if ('failure' in result) return this.fail(ns, name, result.failure);
+    const { accessToken, expiresIn, refreshToken: rotated } = result.grant;
+    const credential: CredentialData = {
+      ...data,
+      token: accessToken,
+      access_token: accessToken,
+      expiry: new Date(Date.now() + expiresIn * 1000).toISOString(),
+      ...(rotated ? { refresh_token: rotated } : {}),
+    };
+    await this.storage.upsertCredential(ns, name, credential);
+    this.logger.debug(`Refreshed the access token of credential: ${name}`);
+    return { accessToken, credential };
+  }
+
+  private async fail(ns: Namespace, name: string, failure: TokenFailure): Promise<never> {
+    const { permanent, status, oauthError, description } = failure;
+    if (permanent) {
+      await this.rotation.setDisabled(ns, name, true);
+      await this.storage.recordFailure(ns, name, { code: status ?? 400 });
+      this.logger.warn(
+        `Token refresh failed permanently for credential: ${name} (${description}); disabled`,
+      );
+    } else {
+      this.logger.warn(`Token refresh failed for credential: ${name} (${description})`);
+    }
+    throw new CredentialRefreshError(
+      { ns, credential: name, permanent, status, oauthError },
+      description,
+    );
+  }
+}
+
+function missing(ns: Namespace, name: string): CredentialRefreshError {
+  return new CredentialRefreshError(
+    { ns, credential: name, permanent: true },
+    'it no longer exists',
+    'it was deleted; another credential will be used',
+  );
+}
