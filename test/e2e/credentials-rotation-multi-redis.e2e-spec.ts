@@ -1,84 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { CredentialPool } from '../../src/credentials/rotation/credential-pool.service';
-import { CredentialRotation } from '../../src/credentials/rotation/credential-rotation.service';
-import { type FakeGoogle, startFakeGoogle, tokenOk } from '../support/fake-google';
-import { describeWithServers, serverUrl } from '../support/server-env';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { serverUrl } from '../support/server-env';
+import { describeTwoInstances } from './support/two-instances';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-const credential = (id: string, expiry = inSeconds(3600)) => ({
-  client_id: 'client-id',
-  client_secret: 'client-secret',
-  refresh_token: `refresh-${id}`,
-  token: `token-${id}`,
-  expiry,
-  project_id: `project-${id}`,
-});
-
-// Both gateway processes run in this one, on one key prefix; the env is read once per test file.
-describeWithServers(['redis'])('two gateway processes on one Redis', () => {
-  const prefix = `rotation:${randomBytes(4).toString('hex')}:`;
-  let google: FakeGoogle;
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    google = await startFakeGoogle();
-    const env = {
-      REDIS_URL: serverUrl('redis').url!,
-      REDIS_KEY_PREFIX: prefix,
-      OAUTH_PROXY_URL: google.url,
-    };
-    a = await createTestApp(env);
-    b = await createTestApp(env);
-  });
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await google?.close();
-  });
-
-  it('stops picking a credential within 2 s of its disable through the other process', async () => {
-    const names = ['m0', 'm1', 'm2', 'm3'];
-    await a.storage.upsertCredentials(
-      'geminicli',
-      names.map((id) => ({ name: `${id}.json`, data: credential(id) })),
-    );
-    const rotation = b.app.get(CredentialRotation);
-    const before = new Set<string | null>();
-    for (let i = 0; i < 8; i++) before.add(await rotation.pick('geminicli', 'pro'));
-    expect(before).toContain('m2.json');
-
-    const disabledAt = performance.now();
-    await a.storage.updateState('geminicli', 'm2.json', { disabled: true });
-    let lastPick = 0;
-    while (performance.now() - disabledAt < 3500) {
-      if ((await rotation.pick('geminicli', 'pro')) === 'm2.json') {
-        lastPick = performance.now() - disabledAt;
-      }
-      await sleep(5);
-    }
-    process.stderr.write(
-      `Redis: the other process last picked the disabled credential ${Math.round(lastPick)} ms after the disable\n`,
-    );
-    expect(lastPick).toBeLessThanOrEqual(2000);
-  });
-
-  it('refreshes an expired token once when both processes need it at the same time', async () => {
-    await a.storage.upsertCredential(
-      'antigravity',
-      'lease.json',
-      credential('lease', inSeconds(-5)),
-    );
-    google.scriptToken('refresh-lease', tokenOk({ accessToken: 'leased-token', delayMs: 400 }));
-    const [fromA, fromB] = await Promise.all([
-      a.app.get(CredentialPool).acquire('antigravity', 'claude-sonnet-4-5'),
-      b.app.get(CredentialPool).acquire('antigravity', 'claude-sonnet-4-5'),
-    ]);
-    expect(fromA).toMatchObject({ name: 'lease.json', accessToken: 'leased-token' });
-    expect(fromB).toMatchObject({ name: 'lease.json', accessToken: 'leased-token' });
-    expect(google.tokenRequests('refresh-lease')).toHaveLength(1);
-  });
-});
+describeTwoInstances('Redis', ['redis'], async () => ({
+  env: {
+    REDIS_URL: serverUrl('redis').url!,
+    REDIS_KEY_PREFIX: `rotation:${randomBytes(4).toString('hex')}:`,
+  },
+}));
