@@ -16,13 +16,8 @@
  */
 import { spawn } from 'node:child_process';
 import { zipSync } from 'fflate';
-import {
-  createPostgresDatabase,
-  type ServerHandle,
-  startFerret,
-  startPostgres,
-  startRedis,
-} from '../test/support/servers';
+import { createPostgresDatabase } from '../test/support/servers';
+import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
 
 const FILES = 10_000;
@@ -145,22 +140,10 @@ function runChild(backend: string, env: Record<string, string>): Promise<Figures
 }
 
 async function main() {
-  const only = process.env.BENCH_ONLY?.split(',');
-  const wanted = (kind: string) => !only || only.includes(kind);
-  const servers: ServerHandle[] = [];
-  const started = async (envUrl: string | undefined, start: () => Promise<ServerHandle>) => {
-    if (envUrl) return envUrl;
-    const server = await start();
-    servers.push(server);
-    return server.url;
-  };
+  const servers = await benchServers();
+  const { wanted, redis: redisUrl, postgres: postgresDsn, mongodb: mongoUri } = servers;
   const dir = tempDir('gcli-bench-import-');
   try {
-    const [redisUrl, postgresDsn, mongoUri] = await Promise.all([
-      wanted('valkey') ? started(process.env.BENCH_REDIS_URL, () => startRedis()) : '',
-      wanted('postgresql') ? started(process.env.BENCH_POSTGRES_DSN, startPostgres) : '',
-      wanted('mongodb') ? started(process.env.BENCH_MONGODB_URI, startFerret) : '',
-    ]);
     const tag = `${process.pid}_${Date.now()}`;
     const targets: Array<[string, () => Promise<Record<string, string>>]> = [
       ['sqlite', async () => ({ CREDENTIALS_DIR: `${dir.path}/sqlite` })],
@@ -190,7 +173,7 @@ async function main() {
       );
     }
   } finally {
-    for (const server of servers) await server.dispose();
+    await servers.dispose();
     dir.remove();
   }
 }

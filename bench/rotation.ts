@@ -20,13 +20,8 @@ import { SqliteBackend } from '../src/storage/backends/sqlite.backend';
 import type { StorageBackend } from '../src/storage/storage-backend.interface';
 import { StorageChanges } from '../src/storage/storage-changes.service';
 import { ValidatedStorage } from '../src/storage/validated-storage';
-import {
-  createPostgresDatabase,
-  type ServerHandle,
-  startFerret,
-  startPostgres,
-  startRedis,
-} from '../test/support/servers';
+import { createPostgresDatabase } from '../test/support/servers';
+import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -132,25 +127,9 @@ function targets(redisUrl: string, postgresDsn: string, mongoUri: string): Targe
 
 async function main() {
   Logger.overrideLogger(['error', 'warn']);
-  const only = process.env.BENCH_ONLY?.split(',');
-  const wanted = (kind: string) => !only || only.includes(kind);
-  const servers: ServerHandle[] = [];
-  const started = async (
-    kind: string,
-    envUrl: string | undefined,
-    start: () => Promise<ServerHandle>,
-  ) => {
-    if (envUrl || !wanted(kind)) return envUrl ?? '';
-    const server = await start();
-    servers.push(server);
-    return server.url;
-  };
+  const servers = await benchServers();
+  const { wanted, redis: redisUrl, postgres: postgresDsn, mongodb: mongoUri } = servers;
   try {
-    const [redisUrl, postgresDsn, mongoUri] = await Promise.all([
-      started('valkey', process.env.BENCH_REDIS_URL, () => startRedis()),
-      started('postgresql', process.env.BENCH_POSTGRES_DSN, () => startPostgres()),
-      started('mongodb', process.env.BENCH_MONGODB_URI, () => startFerret()),
-    ]);
     console.log(
       `# rotation bench: sequential pick + recordSuccess for ${SECONDS} s per figure, ` +
         '1 in 50 credentials disabled and 1 in 50 cooling for the model',
@@ -169,7 +148,7 @@ async function main() {
       );
     }
   } finally {
-    for (const server of servers) await server.dispose();
+    await servers.dispose();
   }
 }
 

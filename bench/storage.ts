@@ -18,13 +18,8 @@ import { RedisBackend } from '../src/storage/backends/redis.backend';
 import { SqliteBackend } from '../src/storage/backends/sqlite.backend';
 import type { StorageBackend } from '../src/storage/storage-backend.interface';
 import { ValidatedStorage } from '../src/storage/validated-storage';
-import {
-  createPostgresDatabase,
-  type ServerHandle,
-  startFerret,
-  startPostgres,
-  startRedis,
-} from '../test/support/servers';
+import { createPostgresDatabase } from '../test/support/servers';
+import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
@@ -228,26 +223,15 @@ function mongoTarget(uri: string): Target {
 }
 
 async function main() {
-  const servers: ServerHandle[] = [];
-  const started = async (envUrl: string | undefined, start: () => Promise<ServerHandle>) => {
-    if (envUrl) return envUrl;
-    const server = await start();
-    servers.push(server);
-    return server.url;
-  };
+  const servers = await benchServers();
+  const { wanted, redis: redisUrl, postgres: postgresDsn, mongodb: mongoUri } = servers;
   try {
-    const [redisUrl, postgresDsn, mongoUri] = await Promise.all([
-      started(process.env.BENCH_REDIS_URL, () => startRedis()),
-      started(process.env.BENCH_POSTGRES_DSN, () => startPostgres()),
-      started(process.env.BENCH_MONGODB_URI, () => startFerret()),
-    ]);
     const targets = [
       sqliteTarget(),
       redisTarget(redisUrl),
       postgresTarget(postgresDsn),
       mongoTarget(mongoUri),
     ];
-    const only = process.env.BENCH_ONLY?.split(',');
     console.log(
       `# storage bench: ${ITERATIONS} sequential calls per operation after ${WARMUP} warm-up`,
     );
@@ -256,7 +240,7 @@ async function main() {
     );
     console.log('|---|---|---:|---:|---:|---:|---:|---:|');
     const bulk: string[] = [];
-    for (const target of targets.filter((t) => !only || only.includes(t.kind))) {
+    for (const target of targets.filter((t) => wanted(t.kind))) {
       const storage = await target.open();
       await seed(storage);
       const raw = await target.raw();
@@ -274,7 +258,7 @@ async function main() {
     console.log(`\n| backend | bulk upsert of ${BULK} credentials |\n|---|---:|`);
     for (const line of bulk) console.log(line);
   } finally {
-    for (const server of servers) await server.dispose();
+    await servers.dispose();
   }
 }
 
