@@ -12,12 +12,18 @@ import type {
   StorageBackend,
   SummaryQuery,
 } from './storage-backend.interface';
-import { NAMESPACES } from './storage-backend.interface';
-import { StorageError, StorageUnavailableError, StorageValidationError } from './storage.errors';
+import { StorageError, StorageUnavailableError } from './storage.errors';
+import {
+  checkData,
+  checkEntry,
+  checkJson,
+  checkKey,
+  checkName,
+  checkNamespace,
+  checkTime,
+  invalid,
+} from './storage-validation';
 
-/** In UTF-8 bytes: PostgreSQL's unique index refuses much longer keys. */
-const MAX_NAME_BYTES = 1024;
-const MAX_KEY_LENGTH = 512;
 const MAX_LIMIT = 100_000;
 
 /** PostgreSQL SQLSTATEs for a lost connection, a server starting or stopping, or no free slot. */
@@ -170,6 +176,22 @@ export class ValidatedStorage implements StorageBackend {
     checkKey('key', key);
     return this.call(() => this.inner.deleteConfig(key));
   }
+  async updateConfig(set: Record<string, unknown>, remove: readonly string[] = []) {
+    if (set === null || typeof set !== 'object' || Array.isArray(set)) {
+      invalid('set must be an object');
+    }
+    if (!Array.isArray(remove)) invalid('remove must be an array of keys');
+    for (const [key, value] of Object.entries(set)) {
+      checkKey('key', key);
+      checkJson(value, `set[${JSON.stringify(key)}]`);
+    }
+    for (const key of remove) {
+      checkKey('key', key);
+      if (Object.hasOwn(set, key)) invalid(`key ${JSON.stringify(key)} is both set and removed`);
+    }
+    if (Object.keys(set).length === 0 && remove.length === 0) return;
+    return this.call(() => this.inner.updateConfig(set, remove));
+  }
   async getAllConfig() {
     return this.call(() => this.inner.getAllConfig());
   }
@@ -218,79 +240,5 @@ export class ValidatedStorage implements StorageBackend {
       UNAVAILABLE.test(text) || (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code));
     const Type = away ? StorageUnavailableError : StorageError;
     return new Type(`${this.kind} storage: ${message}`, this.kind);
-  }
-}
-
-function invalid(message: string): never {
-  throw new StorageValidationError(message);
-}
-
-function checkNamespace(ns: unknown): asserts ns is Namespace {
-  if (!NAMESPACES.includes(ns as Namespace)) invalid('namespace must be geminicli or antigravity');
-}
-
-function checkName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0) invalid('name must be a non-empty string');
-  if (Buffer.byteLength(name) > MAX_NAME_BYTES)
-    invalid(`name is longer than ${MAX_NAME_BYTES} bytes`);
-  if (name.includes('\0')) invalid('name must not contain a NUL character');
-}
-
-function checkKey(what: string, key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key.length === 0) invalid(`${what} must be a non-empty string`);
-  if (key.length > MAX_KEY_LENGTH) invalid(`${what} is longer than ${MAX_KEY_LENGTH} characters`);
-  if (key.includes('\0')) invalid(`${what} must not contain a NUL character`);
-}
-
-function checkTime(what: string, value: unknown) {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    invalid(`${what} must be unix seconds (a finite number >= 0)`);
-  }
-}
-
-function checkData(data: unknown) {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    invalid('credential data must be a JSON object');
-  }
-  checkJson(data);
-}
-
-function checkJson(value: unknown) {
-  if (value === undefined) invalid('value must not be undefined');
-  const seen = new Set<unknown>();
-  const walk = (v: unknown, path: string) => {
-    if (typeof v === 'string') {
-      // PostgreSQL's JSONB cannot hold NUL; refuse it everywhere so every backend agrees.
-      if (v.includes('\0')) invalid(`${path} contains a NUL character`);
-      return;
-    }
-    if (v === null || typeof v === 'boolean') return;
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) invalid(`${path} is not a finite number`);
-      return;
-    }
-    if (typeof v !== 'object') invalid(`${path} is not JSON (${typeof v})`);
-    if (seen.has(v)) invalid(`${path} is circular`);
-    seen.add(v);
-    if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else {
-      const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) invalid(`${path} is not a plain object`);
-      for (const [k, item] of Object.entries(v as object)) {
-        if (k.includes('\0')) invalid(`${path} has a key with a NUL character`);
-        if (item === undefined) invalid(`${path}.${k} is undefined`);
-        walk(item, `${path}.${k}`);
-      }
-    }
-    seen.delete(v);
-  };
-  walk(value, 'value');
-}
-
-function checkEntry(key: string, value: unknown, ttlMs: unknown) {
-  checkKey('key', key);
-  if (typeof value !== 'string') invalid('entry value must be a string');
-  if (!Number.isInteger(ttlMs) || (ttlMs as number) < 1) {
-    invalid('ttlMs must be a positive integer (milliseconds)');
   }
 }

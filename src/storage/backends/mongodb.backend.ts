@@ -193,6 +193,23 @@ export class MongoBackend implements StorageBackend {
     return this.changed(await this.open().config.delete(key));
   }
 
+  /**
+   * Not atomic here (FerretDB has no transactions): keys are written one by one, in order, and a
+   * failure part-way leaves the earlier ones written. The marker is bumped even then, so other
+   * processes reload whatever did change.
+   */
+  async updateConfig(set: Record<string, unknown>, remove: readonly string[] = []) {
+    if (Object.keys(set).length + remove.length === 0) return;
+    try {
+      await this.open().config.update(set, remove);
+    } catch (err) {
+      // The write's error is the one to report; a failed bump here adds nothing.
+      await this.s.bump().catch(() => {});
+      throw err;
+    }
+    await this.s.bump();
+  }
+
   async getAllConfig() {
     return this.open().config.all();
   }

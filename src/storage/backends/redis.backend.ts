@@ -204,6 +204,18 @@ export class RedisBackend implements StorageBackend {
     return this.run((c) => SCRIPTS.deleteConfig(c, this.shared, key));
   }
 
+  async updateConfig(set: Record<string, unknown>, remove: readonly string[] = []) {
+    const { config, version } = this.shared;
+    const fields = Object.entries(set).flatMap(([key, value]) => [key, JSON.stringify(value)]);
+    if (fields.length + remove.length === 0) return;
+    await this.run((c) => {
+      const multi = c.multi();
+      if (fields.length > 0) multi.hset(config, ...fields);
+      if (remove.length > 0) multi.hdel(config, ...remove);
+      return exec(multi.incr(version));
+    });
+  }
+
   async getAllConfig() {
     const hash = await this.run((c) => c.hgetall(this.shared.config));
     return Object.fromEntries(Object.entries(hash).map(([key, json]) => [key, JSON.parse(json)]));

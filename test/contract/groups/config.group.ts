@@ -1,3 +1,4 @@
+import { StorageValidationError } from '../../../src/storage/storage.errors';
 import type { ContractContext } from '../storage-target';
 
 const VALUES: Array<[string, unknown]> = [
@@ -49,6 +50,54 @@ export function configGroup(ctx: ContractContext) {
       await expect(ctx.storage.setConfig('k', Number.NaN)).rejects.toThrow(/finite/);
       await expect(ctx.storage.setConfig('k', new Date())).rejects.toThrow(/plain object/);
       expect(await ctx.storage.getConfig('k')).toBeUndefined();
+    });
+
+    it('saves several settings and removes others in one call', async () => {
+      await ctx.storage.setConfig('keep', 'old');
+      await ctx.storage.setConfig('drop', 1);
+      await ctx.storage.setConfig('flag', true);
+      const set = {
+        flag: 'false',
+        number: 42,
+        array: [1, 'two', null],
+        object: { nested: { on: true }, list: [403] },
+        none: null,
+      };
+      await ctx.storage.updateConfig(set, ['drop']);
+      const other = await ctx.second();
+      expect(await other.getAllConfig()).toStrictEqual({ keep: 'old', ...set });
+    });
+
+    it('rejects the whole update when one value cannot be stored, writing nothing', async () => {
+      await ctx.storage.setConfig('a', 1);
+      await ctx.storage.setConfig('b', 'x');
+      const bad: Array<[Record<string, unknown>, string[]]> = [
+        [{ c: 2, nan: Number.NaN, d: 'y' }, ['a']],
+        [{ c: 2, when: new Date() }, []],
+        [{ c: 2, missing: undefined }, ['b']],
+        [{ c: 2, deep: { list: [1, Infinity] } }, []],
+        [{ c: 2, a: 3 }, ['a']],
+        [{ c: 2, '': 'empty key' }, []],
+        [{ c: 2 }, ['']],
+      ];
+      for (const [set, remove] of bad) {
+        await expect(ctx.storage.updateConfig(set, remove)).rejects.toBeInstanceOf(
+          StorageValidationError,
+        );
+      }
+      const other = await ctx.second();
+      expect(await other.getAllConfig()).toStrictEqual({ a: 1, b: 'x' });
+    });
+
+    it('bumps the change marker once per update', async () => {
+      const other = await ctx.second();
+      const before = await other.changeVersion();
+      await ctx.storage.updateConfig({ a: 1, b: 2, c: 3 }, ['d']);
+      // Every backend raises the marker by one per bump, so "once" is exactly one more.
+      expect(await other.changeVersion()).toBe(before + 1);
+      await ctx.storage.updateConfig({}, []);
+      await ctx.storage.updateConfig({});
+      expect(await other.changeVersion()).toBe(before + 1);
     });
   });
 }

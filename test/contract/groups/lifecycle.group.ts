@@ -35,7 +35,9 @@ export function lifecycleGroup(ctx: ContractContext) {
       await expectBump('cooldown');
       await ctx.storage.setConfig('k', 1);
       await expectBump('config set');
-      await ctx.storage.deleteConfig('k');
+      await ctx.storage.updateConfig({ j: 2 }, ['k']);
+      await expectBump('config update');
+      await ctx.storage.deleteConfig('j');
       await expectBump('config delete');
       await ctx.storage.deleteCredential('geminicli', 'a.json');
       await expectBump('delete');

@@ -33,6 +33,15 @@ export class ConfigStore {
     return (await this.s.exclusive(CONFIG_COLLECTION, key, remove)).deletedCount > 0;
   }
 
+  /**
+   * Sets, then deletes, one key at a time in the given order. Not atomic: FerretDB has no
+   * transactions, so a failure part-way leaves the earlier keys written.
+   */
+  async update(set: Record<string, unknown>, remove: readonly string[]): Promise<void> {
+    for (const [key, value] of Object.entries(set)) await this.set(key, value);
+    for (const key of remove) await this.delete(key);
+  }
+
   async all(): Promise<Record<string, unknown>> {
     const projection = { key: 1, value: 1, value_json: 1 };
     const docs = await this.s.config.find({}, { projection }).toArray();

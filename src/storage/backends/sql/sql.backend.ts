@@ -222,6 +222,19 @@ export abstract class SqlBackend implements StorageBackend {
     return this.changed(await this.db.run(CONFIG.delete, [key]));
   }
 
+  async updateConfig(set: Record<string, unknown>, remove: readonly string[] = []) {
+    const now = nowSeconds();
+    const writes = Object.entries(set).map(([key, value]) => ({
+      sql: CONFIG.set,
+      params: [key, JSON.stringify(value), now],
+    }));
+    const deletes = remove.map((key) => ({ sql: CONFIG.delete, params: [key] }));
+    if (writes.length + deletes.length === 0) return;
+    // The marker row is locked first, so concurrent updates queue there instead of deadlocking
+    // on config rows taken in different orders.
+    await this.db.batch([{ sql: META.bump, params: [] }, ...writes, ...deletes]);
+  }
+
   async getAllConfig() {
     const rows = await this.db.all<{ key: string; value: unknown }>(CONFIG.all);
     return Object.fromEntries(rows.map((row) => [row.key, this.dialect.decodeJson(row.value)]));
