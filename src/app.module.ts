@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { ModelsModule } from './api/models/models.module';
+import { AuthModule } from './auth/auth.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GatewayConfigModule } from './config/gateway-config.module';
 import { StorageExceptionFilter } from './common/storage-exception.filter';
 import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
+import { LogsModule } from './logs/logs.module';
 import { StorageInfoModule } from './storage-info/storage-info.module';
 import { storageCandidates } from './storage/storage-candidates';
 import { StorageModule } from './storage/storage.module';
@@ -30,9 +33,12 @@ import { StorageModule } from './storage/storage.module';
       },
     }),
     GatewayConfigModule,
+    AuthModule,
     CredentialsModule,
     HealthModule,
     StorageInfoModule,
+    ModelsModule,
+    LogsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: StorageExceptionFilter }],
 })

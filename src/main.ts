@@ -1,29 +1,44 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureApp } from './app.setup';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, validateEnv } from './env/env.schema';
+import { LogFile } from './logs/log-file';
 
 const levels: readonly string[] = ['error', 'warn', 'info', 'debug'];
 
 async function bootstrap() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const requested = process.env.LOG_LEVEL ?? 'info';
-  const logger = new GatewayLogger(
+  let logger = new GatewayLogger(
     levels.includes(requested) ? (requested as GatewayLogLevel) : 'info',
   );
   try {
     // Validate before the app module loads: @nestjs/config would otherwise reject in the background.
-    if (existsSync('.env')) process.loadEnvFile('.env');
-    validateEnv(process.env);
+    const env = validateEnv(process.env);
+    logger = new GatewayLogger(
+      env.LOG_LEVEL,
+      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024),
+    );
     const { AppModule } = await import('./app.module');
-    const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
+    const { SettingsService } = await import('./config/settings.service');
+    const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+      logger,
+      bufferLogs: false,
+    });
+    configureApp(app);
     app.enableShutdownHooks();
-    const config = app.get(ConfigService);
-    const host = config.getOrThrow<string>('HOST');
-    const port = config.getOrThrow<number>('PORT');
+    // Host and port are settings like the others (env > stored > default), read once here,
+    // after init has loaded the stored ones.
+    await app.init();
+    const settings = app.get(SettingsService);
+    const host = settings.get('host');
+    const port = settings.get('port');
     await app.listen(port, host);
-    logger.log(`gcli2api listening on http://${host}:${port}`, 'Gateway');
+    const shown = host.includes(':') ? `[${host}]` : host;
+    logger.log(`gcli2api listening on http://${shown}:${port}`, 'Gateway');
   } catch (err) {
     const message = err instanceof EnvValidationError ? err.message : (err as Error).message;
     logger.error(`Start-up failed: ${message}`, undefined, 'Gateway');

@@ -16,12 +16,17 @@ const stamp = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19);
 
 /**
  * Plain log lines, `[YYYY-MM-DD HH:MM:SS] [LEVEL] [Context] message`, as the Python gateway wrote
- * them: errors to stderr, the rest to stdout. Lines below the configured level are dropped.
+ * them: errors to stderr, the rest to stdout, and all to the log file when one is given. Lines
+ * below the configured level are dropped.
  */
 export class GatewayLogger implements LoggerService {
   private threshold: number;
 
-  constructor(level: GatewayLogLevel = 'info') {
+  /** `file`, when given, receives every line written too (the panel's log file). */
+  constructor(
+    level: GatewayLogLevel = 'info',
+    private readonly file?: { append(line: string): void },
+  ) {
     this.threshold = LEVELS.indexOf(level);
   }
 
@@ -55,5 +60,6 @@ export class GatewayLogger implements LoggerService {
     const where = context ? `[${context}] ` : '';
     const line = `[${stamp(new Date())}] [${level.toUpperCase()}] ${where}${text}\n`;
     (level === 'error' ? process.stderr : process.stdout).write(line);
+    this.file?.append(line);
   }
 }

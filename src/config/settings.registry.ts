@@ -1,4 +1,16 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import {
+  bindHost,
+  bool,
+  decimal,
+  endpointUrl,
+  envBool,
+  envNumber,
+  integer,
+  password,
+  proxyUrl,
+  statusCodes,
+} from './setting-schemas';
 
 /**
  * One persisted setting: its stored key, the environment variable that overrides (and locks) it,
@@ -7,51 +19,128 @@ import { z } from 'zod';
 export interface SettingDefinition<T = unknown> {
   key: string;
   env: string;
-  /** Validates a stored or submitted value. */
+  /** Validates (and normalises) a stored, submitted or environment value. */
   schema: z.ZodType<T>;
-  /** Turns an environment string into a value for `schema`. */
-  fromEnv(raw: string): unknown;
+  /** Turns an environment string into the input of `schema`. Default: the string itself. */
+  fromEnv?(raw: string): unknown;
   default: T;
   description: string;
+  /** Masked in every response; never logged. */
+  secret?: boolean;
+  /** A URL: shown with any password (or secret-looking query parameter) in it masked. */
+  url?: boolean;
+  /** Read once at start-up: a change applies after a restart. */
+  restart?: boolean;
 }
-
-const bool = z.boolean();
-const envBool = (raw: string) => ['true', '1', 'yes', 'on'].includes(raw.trim().toLowerCase());
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value), { message: 'must be an http(s) URL' })
-  .transform((value) => value.replace(/\/+$/, ''));
-
-/** Status codes as a JSON array, a "403,429" string or one number. */
-const codeList = z.preprocess(
-  (value) => {
-    if (typeof value === 'number') return [value];
-    if (typeof value === 'string') {
-      const text = value.trim();
-      if (text.startsWith('[')) return JSON.parse(text) as unknown;
-      return text === '' ? [] : text.split(',').map((part) => Number(part.trim()));
-    }
-    return value;
-  },
-  z.array(z.number().int().min(100).max(599), { message: 'must be HTTP status codes' }),
-);
 
 function setting<T>(definition: SettingDefinition<T>): SettingDefinition<T> {
   return definition;
 }
 
-/** The settings the gateway reads at run time; every one is hot-reloaded. */
+/** The default of `password`, which the API and panel passwords fall back to. */
+export const DEFAULT_PASSWORD = 'pwd';
+
+const endpoint = (key: string, env: string, url: string, description: string) =>
+  setting({ key, env, schema: endpointUrl, default: url, description, url: true });
+
+/**
+ * Every setting of the gateway. Resolution: a non-empty environment variable, then the stored
+ * value, then the default. All but those marked `restart` apply the moment they are saved.
+ */
 export const SETTINGS = {
-  calls_per_rotation: setting({
-    key: 'calls_per_rotation',
-    env: 'CALLS_PER_ROTATION',
-    schema: z.number().int().min(1).max(10_000),
-    fromEnv: Number,
-    default: 1,
-    description: 'Calls served by one credential before rotating to the next',
+  host: setting({
+    key: 'host',
+    env: 'HOST',
+    schema: bindHost,
+    default: '0.0.0.0',
+    description: 'Address the HTTP server listens on',
+    restart: true,
   }),
+  port: setting({
+    key: 'port',
+    env: 'PORT',
+    schema: integer(1, 65_535),
+    fromEnv: envNumber,
+    default: 7861,
+    description: 'Port the HTTP server listens on',
+    restart: true,
+  }),
+  password: setting({
+    key: 'password',
+    env: 'PASSWORD',
+    schema: password,
+    default: DEFAULT_PASSWORD,
+    description: 'Password for both the model APIs and the panel, unless they have their own',
+    secret: true,
+  }),
+  api_password: setting({
+    key: 'api_password',
+    env: 'API_PASSWORD',
+    schema: password.nullable(),
+    default: null,
+    description: 'Key for the model APIs; unset means `password`',
+    secret: true,
+  }),
+  panel_password: setting({
+    key: 'panel_password',
+    env: 'PANEL_PASSWORD',
+    schema: password.nullable(),
+    default: null,
+    description: 'Password of the control panel; unset means `password`',
+    secret: true,
+  }),
+  panel_session_ttl: setting({
+    key: 'panel_session_ttl',
+    env: 'PANEL_SESSION_TTL',
+    schema: integer(1, 30 * 86_400),
+    fromEnv: envNumber,
+    default: 86_400,
+    description: 'Seconds a panel login stays valid',
+  }),
+  code_assist_endpoint: endpoint(
+    'code_assist_endpoint',
+    'CODE_ASSIST_ENDPOINT',
+    'https://cloudcode-pa.googleapis.com',
+    'Base URL of Google Code Assist (the Gemini CLI upstream)',
+  ),
+  proxy: setting({
+    key: 'proxy',
+    env: 'PROXY',
+    schema: proxyUrl,
+    default: '',
+    url: true,
+    description: 'Proxy for every upstream call (http, https or socks5 URL); empty for none',
+  }),
+  oauth_proxy_url: endpoint(
+    'oauth_proxy_url',
+    'OAUTH_PROXY_URL',
+    'https://oauth2.googleapis.com',
+    'Base URL of the OAuth token endpoint (POST {url}/token)',
+  ),
+  googleapis_proxy_url: endpoint(
+    'googleapis_proxy_url',
+    'GOOGLEAPIS_PROXY_URL',
+    'https://www.googleapis.com',
+    'Base URL of Google APIs (user info)',
+  ),
+  resource_manager_api_url: endpoint(
+    'resource_manager_api_url',
+    'RESOURCE_MANAGER_API_URL',
+    'https://cloudresourcemanager.googleapis.com',
+    'Base URL of Cloud Resource Manager (project list)',
+  ),
+  service_usage_api_url: endpoint(
+    'service_usage_api_url',
+    'SERVICE_USAGE_API_URL',
+    'https://serviceusage.googleapis.com',
+    'Base URL of Service Usage (enabling APIs)',
+  ),
+  antigravity_api_url: endpoint(
+    'antigravity_api_url',
+    'ANTIGRAVITY_API_URL',
+    'https://daily-cloudcode-pa.sandbox.googleapis.com',
+    'Base URL of the antigravity upstream',
+  ),
   auto_ban_enabled: setting({
     key: 'auto_ban_enabled',
     env: 'AUTO_BAN',
@@ -63,8 +152,7 @@ export const SETTINGS = {
   auto_ban_error_codes: setting({
     key: 'auto_ban_error_codes',
     env: 'AUTO_BAN_ERROR_CODES',
-    schema: codeList,
-    fromEnv: (raw) => raw,
+    schema: statusCodes,
     default: [403],
     description: 'Status codes that auto-ban a Gemini CLI credential',
   }),
@@ -79,20 +167,81 @@ export const SETTINGS = {
   ag_auto_ban_error_codes: setting({
     key: 'ag_auto_ban_error_codes',
     env: 'AG_AUTO_BAN_ERROR_CODES',
-    schema: codeList,
-    fromEnv: (raw) => raw,
+    schema: statusCodes,
     default: [403],
     description: 'Status codes that auto-ban an antigravity credential',
   }),
-  oauth_proxy_url: setting({
-    key: 'oauth_proxy_url',
-    env: 'OAUTH_PROXY_URL',
-    schema: httpUrl,
-    fromEnv: (raw) => raw,
-    default: 'https://oauth2.googleapis.com',
-    description: 'Base URL of the OAuth token endpoint (POST {url}/token)',
+  retry_429_enabled: setting({
+    key: 'retry_429_enabled',
+    env: 'RETRY_429_ENABLED',
+    schema: bool,
+    fromEnv: envBool,
+    default: true,
+    description: 'Retry a failed upstream call (429, 5xx, network) with another credential',
+  }),
+  retry_429_max_retries: setting({
+    key: 'retry_429_max_retries',
+    env: 'RETRY_429_MAX_RETRIES',
+    schema: integer(0, 100),
+    fromEnv: envNumber,
+    default: 5,
+    description: 'Most retries of one request',
+  }),
+  retry_429_interval: setting({
+    key: 'retry_429_interval',
+    env: 'RETRY_429_INTERVAL',
+    schema: decimal(0, 10),
+    fromEnv: envNumber,
+    default: 0.1,
+    description: 'Seconds to wait between retries',
+  }),
+  anti_truncation_max_attempts: setting({
+    key: 'anti_truncation_max_attempts',
+    env: 'ANTI_TRUNCATION_MAX_ATTEMPTS',
+    schema: integer(1, 10),
+    fromEnv: envNumber,
+    default: 3,
+    description: 'Most continuation requests of a streaming anti-truncation model',
+  }),
+  compatibility_mode_enabled: setting({
+    key: 'compatibility_mode_enabled',
+    env: 'COMPATIBILITY_MODE',
+    schema: bool,
+    fromEnv: envBool,
+    default: true,
+    description: 'Send OpenAI system messages as user turns instead of a system instruction',
+  }),
+  return_thoughts_to_frontend: setting({
+    key: 'return_thoughts_to_frontend',
+    env: 'RETURN_THOUGHTS_TO_FRONTEND',
+    schema: bool,
+    fromEnv: envBool,
+    default: true,
+    description: 'Return the model thoughts (reasoning_content); false strips them',
+  }),
+  oauth_callback_port: setting({
+    key: 'oauth_callback_port',
+    env: 'OAUTH_CALLBACK_PORT',
+    schema: integer(1, 65_535),
+    fromEnv: envNumber,
+    default: 11_451,
+    description: 'First port tried for the local OAuth callback server',
+  }),
+  calls_per_rotation: setting({
+    key: 'calls_per_rotation',
+    env: 'CALLS_PER_ROTATION',
+    schema: integer(1, 10_000),
+    fromEnv: envNumber,
+    default: 1,
+    description: 'Calls served by one credential before rotating to the next',
   }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]['schema']>;
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}

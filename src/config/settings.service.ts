@@ -2,7 +2,22 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { StorageBackend } from '../storage/storage-backend.interface';
 import { StorageChanges } from '../storage/storage-changes.service';
 import { InjectStorage } from '../storage/storage.decorators';
-import { SETTINGS, type SettingKey, type SettingValue } from './settings.registry';
+import { parseSetting, settingFromEnv } from './settings-env';
+import {
+  DEFAULT_PASSWORD,
+  SETTING_KEYS,
+  SETTINGS,
+  type SettingKey,
+  type SettingValue,
+} from './settings.registry';
+
+/** Where a setting's effective value came from. */
+export type SettingSource = 'env' | 'stored' | 'default';
+
+interface Resolved {
+  value: unknown;
+  source: SettingSource;
+}
 
 /**
  * The gateway's persisted settings, resolved as: a non-empty environment variable, then the value
@@ -12,13 +27,14 @@ import { SETTINGS, type SettingKey, type SettingValue } from './settings.registr
 @Injectable()
 export class SettingsService implements OnModuleInit {
   private readonly logger = new Logger('Settings');
-  private stored: Record<string, unknown> = {};
-  private resolved = new Map<SettingKey, unknown>();
+  private resolved = new Map<SettingKey, Resolved>();
 
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
     private readonly changes: StorageChanges,
-  ) {}
+  ) {
+    this.resolveAll({});
+  }
 
   async onModuleInit() {
     await this.reload();
@@ -27,60 +43,66 @@ export class SettingsService implements OnModuleInit {
 
   /** The effective value of a setting. */
   get<K extends SettingKey>(key: K): SettingValue<K> {
-    if (!this.resolved.has(key)) this.resolved.set(key, this.resolve(key));
-    return this.resolved.get(key) as SettingValue<K>;
+    return this.entry(key).value as SettingValue<K>;
+  }
+
+  /** Where the effective value of `key` came from. */
+  source(key: SettingKey): SettingSource {
+    return this.entry(key).source;
   }
 
   /** Settings whose environment variable is set: the API may not change them. */
   locked(): SettingKey[] {
-    return (Object.keys(SETTINGS) as SettingKey[]).filter(
-      (key) => !!process.env[SETTINGS[key].env],
-    );
+    return SETTING_KEYS.filter((key) => this.source(key) === 'env');
+  }
+
+  /** The key for the model APIs: `api_password`, else `password`. */
+  apiPassword(): { value: string; isDefault: boolean } {
+    return this.passwordFor('api_password');
+  }
+
+  /** The panel password: `panel_password`, else `password`. */
+  panelPassword(): { value: string; isDefault: boolean } {
+    return this.passwordFor('panel_password');
   }
 
   /** Re-reads the stored values. */
   async reload(): Promise<void> {
-    this.stored = await this.storage.getAllConfig();
-    this.resolved = new Map();
+    this.resolveAll(await this.storage.getAllConfig());
   }
 
-  private resolve(key: SettingKey): unknown {
-    const definition = SETTINGS[key];
-    const raw = process.env[definition.env];
-    if (raw) {
-      const parsed = safeParse(definition.schema, () => definition.fromEnv(raw));
-      if (parsed.ok) return parsed.value;
-      this.logger.warn(
-        `${definition.env} is invalid (${parsed.error}); using the stored value or default`,
-      );
-    }
-    if (key in this.stored) {
-      const parsed = safeParse(definition.schema, () => this.stored[key]);
-      if (parsed.ok) return parsed.value;
-      this.logger.warn(`Stored setting ${key} is invalid (${parsed.error}); using the default`);
-    }
-    return definition.default;
+  private resolveAll(stored: Record<string, unknown>) {
+    this.resolved = new Map(SETTING_KEYS.map((key) => [key, this.resolve(key, stored)]));
   }
-}
 
-function safeParse(
-  schema: {
-    safeParse(v: unknown): {
-      success: boolean;
-      data?: unknown;
-      error?: { issues: Array<{ message: string }> };
+  private entry(key: SettingKey): Resolved {
+    const entry = this.resolved.get(key);
+    if (!entry) throw new Error(`Unknown setting ${String(key)}`);
+    return entry;
+  }
+
+  private passwordFor(key: 'api_password' | 'panel_password') {
+    const own = this.get(key);
+    if (own !== null) return { value: own, isDefault: false };
+    const value = this.get('password');
+    return {
+      value,
+      isDefault: this.source('password') === 'default' && value === DEFAULT_PASSWORD,
     };
-  },
-  read: () => unknown,
-): { ok: true; value: unknown } | { ok: false; error: string } {
-  let input: unknown;
-  try {
-    input = read();
-  } catch {
-    return { ok: false, error: 'not parseable' };
   }
-  const result = schema.safeParse(input);
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, error: result.error?.issues[0]?.message ?? 'invalid' };
+
+  private resolve(key: SettingKey, stored: Record<string, unknown>): Resolved {
+    const definition = SETTINGS[key] as (typeof SETTINGS)[SettingKey];
+    const fromEnv = settingFromEnv(definition);
+    if (fromEnv?.ok) return { value: fromEnv.value, source: 'env' };
+    if (fromEnv) {
+      this.logger.warn(`${definition.env} ${fromEnv.error}; using the stored value or default`);
+    }
+    if (Object.hasOwn(stored, key) && stored[key] !== null) {
+      const parsed = parseSetting(definition, stored[key]);
+      if (parsed.ok) return { value: parsed.value, source: 'stored' };
+      this.logger.warn(`Stored setting ${key} ${parsed.error}; using the default`);
+    }
+    return { value: definition.default, source: 'default' };
+  }
 }

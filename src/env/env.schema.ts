@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { settingEnvProblems } from '../config/settings-env';
 
 const url = (schemes: string[]) =>
   z.string().refine(
@@ -23,15 +24,26 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
+/** Express `trust proxy`: false, true, a hop count, or addresses/subnets such as `loopback`. */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value): boolean | number | string => {
+    if (['true', 'false'].includes(value.toLowerCase())) return value.toLowerCase() === 'true';
+    return /^\d+$/.test(value) ? Number(value) : value;
+  });
+
 /**
- * Every environment variable the gateway reads at start-up, with its default. `.env.example`
- * documents each one; keep the two in step.
+ * Every environment-only variable the gateway reads at start-up, with its default. The variables
+ * of persisted settings (HOST, PORT, PASSWORD, ...) are declared in `config/settings.registry.ts`
+ * and checked here too. `.env.example` documents them all; keep them in step.
  */
 export const envSchema = z.object({
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: integer(1, 65535).default(7861),
+  TRUST_PROXY: trustProxy.default(false),
   CREDENTIALS_DIR: z.string().min(1).default('./creds'),
   AUTO_IMPORT_CREDS: flag.default(true),
+  LOG_FILE: z.string().min(1).default('log.txt'),
+  LOG_FILE_MAX_MB: integer(1, 10_000).default(10),
   LOG_LEVEL: z
     .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
     .default('info'),
@@ -68,17 +80,17 @@ export function validateEnv(raw: Record<string, unknown>): GatewayEnv {
     Object.keys(envSchema.shape).map((key) => [key, raw[key] === '' ? undefined : raw[key]]),
   );
   const result = envSchema.safeParse(input);
-  if (result.success) {
-    if (result.data.POSTGRES_POOL_MIN > result.data.POSTGRES_POOL_MAX) {
-      throw new EnvValidationError(['POSTGRES_POOL_MIN: must not exceed POSTGRES_POOL_MAX']);
-    }
-    return result.data;
+  const problems = result.success
+    ? []
+    : result.error.issues.map(
+        (issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`,
+      );
+  if (result.success && result.data.POSTGRES_POOL_MIN > result.data.POSTGRES_POOL_MAX) {
+    problems.push('POSTGRES_POOL_MIN: must not exceed POSTGRES_POOL_MAX');
   }
-  const problems = result.error.issues.map((issue) => {
-    const key = String(issue.path[0] ?? 'environment');
-    return `${key}: ${issue.message}`;
-  });
-  throw new EnvValidationError([...new Set(problems)]);
+  problems.push(...settingEnvProblems(raw));
+  if (problems.length > 0 || !result.success) throw new EnvValidationError([...new Set(problems)]);
+  return result.data;
 }
 
 /** The validated environment, as @nestjs/config's ConfigService holds it after validateEnv. */

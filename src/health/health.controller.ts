@@ -1,11 +1,13 @@
 import { Controller, Get, Head, HttpCode } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
 import type { GatewayEnv } from '../env/env.schema';
 import { StorageHealthIndicator } from '../storage/storage.health';
 
-/** Probes: `/health` checks storage (503 when down); the liveness routes touch nothing. */
+/** Probes, open to all: `/health` checks storage (503 when down); the liveness routes touch nothing. */
 @Controller()
+@Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

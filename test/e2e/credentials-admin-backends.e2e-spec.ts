@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
+import { SettingsService } from '../../src/config/settings.service';
 import { validateEnv } from '../../src/env/env.schema';
 import {
   NAMESPACES,
@@ -12,6 +13,7 @@ import {
 import { storageCandidates } from '../../src/storage/storage-candidates';
 import { STORAGE } from '../../src/storage/storage.constants';
 import { STORAGE_MODULE_OPTIONS } from '../../src/storage/storage.module-definition';
+import { type AuthHeaders, panelLogin } from '../support/panel-login';
 import { describeWithServers, serverUrl } from '../support/server-env';
 import { createPostgresDatabase, dropPostgresDatabase } from '../support/servers';
 
@@ -63,7 +65,9 @@ async function startApp(env: Record<string, string>) {
   const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}`, storage: app.get<StorageBackend>(STORAGE) };
+  const url = `http://127.0.0.1:${port}`;
+  const auth = await panelLogin(url, app.get(SettingsService).panelPassword().value);
+  return { app, url, auth, storage: app.get<StorageBackend>(STORAGE) };
 }
 
 const credential = (token: string): CredentialData => ({
@@ -84,10 +88,11 @@ describeWithServers(['redis', 'postgres', 'mongodb']).each(backends)(
   ({ kind, env, many }) => {
     let app: INestApplication;
     let url: string;
+    let auth: AuthHeaders;
     let storage: StorageBackend;
 
     beforeAll(async () => {
-      ({ app, url, storage } = await startApp(await env()));
+      ({ app, url, auth, storage } = await startApp(await env()));
     }, 60_000);
     afterAll(() => app?.close());
     beforeEach(async () => {
@@ -98,11 +103,12 @@ describeWithServers(['redis', 'postgres', 'mongodb']).each(backends)(
       }
     }, 60_000);
 
-    const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<any>;
+    const get = async (path: string) =>
+      (await fetch(`${url}${path}`, { headers: auth })).json() as Promise<any>;
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
       expect(response.status).toBe(200);

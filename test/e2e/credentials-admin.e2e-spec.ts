@@ -48,7 +48,7 @@ describe('credential admin routes', () => {
     );
 
   const get = async (path: string) => {
-    const response = await fetch(`${app.url}${path}`);
+    const response = await fetch(`${app.url}${path}`, { headers: app.auth });
     return { status: response.status, body: (await response.json()) as any };
   };
 
@@ -56,14 +56,14 @@ describe('credential admin routes', () => {
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${app.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...app.auth, 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as any };
   };
 
   const download = async (path: string) => {
-    const response = await fetch(`${app.url}${path}`);
+    const response = await fetch(`${app.url}${path}`, { headers: app.auth });
     return {
       status: response.status,
       type: response.headers.get('content-type'),
@@ -684,12 +684,12 @@ describe('credential admin routes while storage is down', () => {
     try {
       await app.storage.close();
       for (const response of [
-        await fetch(`${app.url}/creds/status`),
-        await fetch(`${app.url}/creds/detail/a.json`),
-        await fetch(`${app.url}/creds/download-all`),
+        await fetch(`${app.url}/creds/status`, { headers: app.auth }),
+        await fetch(`${app.url}/creds/detail/a.json`, { headers: app.auth }),
+        await fetch(`${app.url}/creds/download-all`, { headers: app.auth }),
         await fetch(`${app.url}/creds/batch-action`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...app.auth, 'content-type': 'application/json' },
           body: JSON.stringify({ action: 'enable', filenames: ['a.json'] }),
         }),
       ]) {

@@ -94,7 +94,9 @@ describe('credential files in CREDENTIALS_DIR at start-up', () => {
         `[WARN] [CredentialImport] Skipped credential file broken.json in ${own.path}: not valid JSON`,
       );
       expect(log).not.toMatch(/refresh-|secret-|access-/);
-      const info = (await (await fetch(`${gateway.url}/api/auth/storage-info`)).json()) as any;
+      const info = (await (
+        await fetch(`${gateway.url}/api/auth/storage-info`, { headers: await gateway.login() })
+      ).json()) as any;
       expect(info.counts.geminicli).toBe(2);
       await gateway.stop();
 
@@ -114,7 +116,9 @@ describe('credential files in CREDENTIALS_DIR at start-up', () => {
       place(own.path, { 'one.json': credential('one') });
       gateway = (await startGateway({ CREDENTIALS_DIR: own.path, AUTO_IMPORT_CREDS: 'false' }))
         .gateway!;
-      const info = (await (await fetch(`${gateway.url}/api/auth/storage-info`)).json()) as any;
+      const info = (await (
+        await fetch(`${gateway.url}/api/auth/storage-info`, { headers: await gateway.login() })
+      ).json()) as any;
       expect(info.counts.geminicli).toBe(0);
       expect(gateway.output()).not.toMatch(/Imported \d+ credential files/);
     } finally {

@@ -60,14 +60,18 @@ describe('credential import over HTTP', () => {
     // that expired meanwhile (keep-alive) close idle connections first, or the request may go
     // out on a connection the server is closing, and fail with ECONNRESET.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const response = await fetch(`${t.url}${path}`, { method: 'POST', body: form });
+    const response = await fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: t.auth,
+      body: form,
+    });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   }
 
   async function post(path: string, body: unknown, contentType = 'application/json') {
     const response = await fetch(`${t.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: { ...t.auth, 'content-type': contentType },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -227,7 +231,11 @@ describe('credential import over HTTP', () => {
     it('answers 400 "no files" for an upload without files, multipart or not', async () => {
       const form = new FormData();
       form.append('note', 'no files here');
-      const empty = await fetch(`${t.url}/auth/upload`, { method: 'POST', body: form });
+      const empty = await fetch(`${t.url}/auth/upload`, {
+        method: 'POST',
+        headers: t.auth,
+        body: form,
+      });
       expect(empty.status).toBe(400);
       expect(await empty.json()).toMatchObject({ statusCode: 400, message: /^No files/ });
 
@@ -239,7 +247,7 @@ describe('credential import over HTTP', () => {
     it('answers 400 for a malformed multipart body', async () => {
       const response = await fetch(`${t.url}/auth/upload`, {
         method: 'POST',
-        headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+        headers: { ...t.auth, 'content-type': 'multipart/form-data; boundary=XYZ' },
         body: '--XYZ\r\nContent-Disposition: form-data; name="files"; filename="a.json"\r\n\r\n{"a"',
       });
       expect(response.status).toBe(400);
@@ -249,7 +257,11 @@ describe('credential import over HTTP', () => {
     it('answers 400 with a clear message for a file field other than "files"', async () => {
       const form = new FormData();
       form.append('file', new Blob([encode(credential('field'))]), 'field.json');
-      const response = await fetch(`${t.url}/auth/upload`, { method: 'POST', body: form });
+      const response = await fetch(`${t.url}/auth/upload`, {
+        method: 'POST',
+        headers: t.auth,
+        body: form,
+      });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({
         message: 'Unexpected file field "file": send credential files in the field "files"',

@@ -7,7 +7,9 @@ const PASSWORD = 'hunter2-failover';
 const unique = () => randomBytes(5).toString('hex');
 
 async function storageInfo(gateway: GatewayProcess) {
-  const response = await fetch(`${gateway.url}/api/auth/storage-info`);
+  const response = await fetch(`${gateway.url}/api/auth/storage-info`, {
+    headers: await gateway.login(),
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, any>;
 }

@@ -17,9 +17,9 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function timed(url: string) {
+async function timed(url: string, headers: Record<string, string> = {}) {
   const started = Date.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers });
   return {
     status: response.status,
     body: (await response.json()) as any,
@@ -76,7 +76,10 @@ describeWithServers(['redis', 'postgres'])(
         await writer.upsertCredential('geminicli', 'before-outage.json', { refresh_token: 'r' });
         await writer.setConfig('written_before', true);
         await writer.close();
-        expect((await timed(`${gateway.url}/api/auth/storage-info`)).body.counts).toMatchObject({
+        // Logging in needs storage, so the session is made before the outage and kept.
+        const auth = await gateway.login();
+        const storageInfo = () => timed(`${gateway.url}/api/auth/storage-info`, auth);
+        expect((await storageInfo()).body.counts).toMatchObject({
           geminicli: 1,
           config: 1,
         });
@@ -86,7 +89,7 @@ describeWithServers(['redis', 'postgres'])(
         const health = await timed(`${gateway.url}/health`);
         expect(health.status).toBe(503);
         expect(health.body.error.storage).toMatchObject({ status: 'down', backend: kind });
-        const info = await timed(`${gateway.url}/api/auth/storage-info`);
+        const info = await storageInfo();
         expect(info.status).toBe(503);
         expect(info.body.message).toMatch(/^Storage is unavailable: /);
         expect(info.ms).toBeLessThan(5_000);
@@ -98,7 +101,7 @@ describeWithServers(['redis', 'postgres'])(
           return (await timed(`${gateway.url}/health`)).status === 200;
         });
         expect(recovered - back).toBeLessThan(10_000);
-        const after = await timed(`${gateway.url}/api/auth/storage-info`);
+        const after = await storageInfo();
         expect(after.status).toBe(200);
         expect(after.body.counts).toMatchObject({ geminicli: 1, config: 1 });
         expect(gateway.output()).not.toMatch(/Unhandled|uncaught/i);

@@ -4,8 +4,8 @@ import { freePort, startGateway, type GatewayProcess } from './support/gateway-p
 
 const PASSWORD = 'hunter2-secret';
 
-async function getJson(url: string) {
-  const response = await fetch(url);
+async function getJson(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -27,7 +27,7 @@ describe('gateway start-up', () => {
     expect(health.status).toBe(200);
     expect(health.body.info.storage).toMatchObject({ status: 'up', backend: 'sqlite' });
 
-    const info = await getJson(`${gateway.url}/api/auth/storage-info`);
+    const info = await getJson(`${gateway.url}/api/auth/storage-info`, await gateway.login());
     expect(info.status).toBe(200);
     expect(info.body).toMatchObject({
       backend: 'sqlite',
@@ -46,7 +46,7 @@ describe('gateway start-up', () => {
   it('uses CREDENTIALS_DIR for the database, creating the directory', async () => {
     const started = await startGateway({ CREDENTIALS_DIR: 'data/nested/creds' });
     gateway = started.gateway!;
-    const info = await getJson(`${gateway.url}/api/auth/storage-info`);
+    const info = await getJson(`${gateway.url}/api/auth/storage-info`, await gateway.login());
     expect(info.body.connection.database).toMatch(/data\/nested\/creds\/credentials\.db$/);
     expect(existsSync(info.body.connection.database)).toBe(true);
   });
@@ -66,7 +66,7 @@ describe('gateway start-up', () => {
       log.indexOf('Using SQLite'),
     );
 
-    const info = await getJson(`${gateway.url}/api/auth/storage-info`);
+    const info = await getJson(`${gateway.url}/api/auth/storage-info`, await gateway.login());
     expect(info.body).toMatchObject({ backend: 'sqlite', requested: 'valkey', degraded: true });
     expect(info.body.attempts).toEqual([
       expect.objectContaining({
@@ -110,7 +110,7 @@ describe('gateway start-up', () => {
     );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const info = await getJson(`${gateway.url}/api/auth/storage-info`);
+    const info = await getJson(`${gateway.url}/api/auth/storage-info`, await gateway.login());
     expect(info.body.attempts.map((a: { backend: string }) => a.backend)).toEqual([
       'valkey',
       'postgresql',

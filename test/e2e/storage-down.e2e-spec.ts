@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { SettingsService } from '../../src/config/settings.service';
 import { STORAGE } from '../../src/storage/storage.constants';
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
 import { tempDir } from '../support/temp-dir';
@@ -28,6 +29,10 @@ describe('when storage goes away after start-up', () => {
   it('reports up while storage answers, then 503 with the reason once it is gone', async () => {
     const server = app.getHttpServer();
     await request(server).get('/health').expect(200);
+    // Logging in needs storage, so the session is made before storage goes away.
+    const password = app.get(SettingsService).panelPassword().value;
+    const login = await request(server).post('/auth/login').send({ password }).expect(200);
+    const authorization = `Bearer ${login.body.token}`;
 
     await app.get<StorageBackend>(STORAGE).close();
 
@@ -35,7 +40,10 @@ describe('when storage goes away after start-up', () => {
     expect(health.body.error.storage).toMatchObject({ status: 'down', backend: 'sqlite' });
     expect(health.body.error.storage.message).toMatch(/not connected/);
 
-    const info = await request(server).get('/api/auth/storage-info').expect(503);
+    const info = await request(server)
+      .get('/api/auth/storage-info')
+      .set('authorization', authorization)
+      .expect(503);
     expect(info.body.message).toMatch(/^Storage is unavailable: /);
 
     await request(server).get('/health/live').expect(200);

@@ -1,11 +1,16 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
+import { type AuthHeaders, panelLogin } from './panel-login';
 import { tempDir } from './temp-dir';
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestExpressApplication;
   /** Base URL of the app listening on a free loopback port. */
   url: string;
+  /** Headers with a panel session, logged in with the app's effective panel password. */
+  auth: AuthHeaders;
+  /** The app's effective panel password. */
+  panelPassword: string;
   /** The app's own STORAGE backend. */
   storage: StorageBackend;
   /** The SQLite directory, when no other backend was given. */
@@ -16,9 +21,13 @@ export interface TestApp {
 /**
  * The whole gateway in this process, listening on a free loopback port. The environment is read
  * when the app module is first imported in a test file, so every app of one file shares `env`;
- * by default each gets SQLite in a fresh directory. Logs are silenced unless TEST_LOGS=1.
+ * by default each gets SQLite in a fresh directory. Logs are silenced unless TEST_LOGS=1. Unless
+ * `login` is false, it logs in to the panel (`auth` carries the session).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { login?: boolean } = {},
+): Promise<TestApp> {
   const dir = tempDir('gcli-app-');
   const credentialsDir = env.CREDENTIALS_DIR ?? dir.path;
   Object.assign(process.env, { CREDENTIALS_DIR: credentialsDir, ...env });
@@ -27,14 +36,24 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     import('../../src/app.module'),
     import('../../src/storage/storage.constants'),
   ]);
-  const app = await NestFactory.create(AppModule, {
+  // Imported after the app module: Jest's ES module loader fails on a concurrent second import.
+  const { configureApp } = await import('../../src/app.setup');
+  const { SettingsService } = await import('../../src/config/settings.service');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     logger: process.env.TEST_LOGS === '1' ? undefined : false,
   });
+  configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const panelPassword = app.get(SettingsService).panelPassword().value;
+  let auth: AuthHeaders = { authorization: 'Bearer not-logged-in' };
+  if (options.login ?? true) auth = await panelLogin(url, panelPassword);
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    auth,
+    panelPassword,
     storage: app.get<StorageBackend>(STORAGE),
     credentialsDir,
     close: async () => {

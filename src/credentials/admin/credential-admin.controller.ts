@@ -10,12 +10,12 @@ import {
   StreamableFile,
   UsePipes,
 } from '@nestjs/common';
+import { schemaValidationPipe } from '../../common/schema-validation.pipe';
 import type { Namespace } from '../../storage/storage-backend.interface';
 import { withTwin } from '../namespace';
 import { CredentialNamespace } from './credential-admin.decorators';
 import {
   actionBodySchema,
-  adminValidationPipe,
   batchBodySchema,
   statusQuerySchema,
   type ActionBody,
@@ -40,7 +40,7 @@ const ARCHIVE_NAME: Record<Namespace, string> = {
  * namespace. The listing never carries secrets; detail and downloads do, on purpose.
  */
 @Controller()
-@UsePipes(adminValidationPipe)
+@UsePipes(schemaValidationPipe)
 export class CredentialAdminController {
   constructor(
     private readonly admin: CredentialAdminService,

@@ -1,4 +1,3 @@
-import { BadRequestException, StandardSchemaValidationPipe } from '@nestjs/common';
 import { z } from 'zod';
 import type { CooldownFilter } from '../../storage/storage-backend.interface';
 
@@ -76,22 +75,3 @@ export const batchBodySchema = z.object(
 );
 
 export type BatchBody = z.infer<typeof batchBodySchema>;
-
-/**
- * Validates every parameter that carries a `schema`; a failure is one 400 whose message names
- * each offending parameter (`limit: must be at most 1000`).
- */
-export const adminValidationPipe = new StandardSchemaValidationPipe({
-  exceptionFactory: (issues) =>
-    new BadRequestException(
-      issues
-        .slice(0, 5)
-        .map((issue) => {
-          const path = (issue.path ?? [])
-            .map((part) => String(typeof part === 'object' ? part.key : part))
-            .join('.');
-          return path ? `${path}: ${issue.message}` : issue.message;
-        })
-        .join('; '),
-    ),
-});

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { type AuthHeaders, panelLogin } from '../../support/panel-login';
 import { tempDir } from '../../support/temp-dir';
+
+/** The panel password a gateway gets when the test names none (so degraded starts can log in). */
+export const E2E_PANEL_PASSWORD = 'e2e-panel-password';
 
 const MAIN = resolve('dist/main.js');
 
@@ -23,6 +27,8 @@ export interface GatewayProcess {
   credentialsDir: string;
   /** Everything written to stdout and stderr so far. */
   output(): string;
+  /** Logs in to the panel (by default with the panel password it was started with). */
+  login(password?: string): Promise<AuthHeaders>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +41,8 @@ export interface StartResult {
 
 /**
  * Starts the built gateway (`dist/main.js`) as a user would, in a fresh working directory with
- * only the given environment (no .env file is present there). Resolves once it listens, or
+ * only the given environment (no .env file is present there); unless the environment names a
+ * panel password, PANEL_PASSWORD is E2E_PANEL_PASSWORD. Resolves once it listens, or
  * with its exit code when it stops before that.
  */
 export async function startGateway(
@@ -45,6 +52,8 @@ export async function startGateway(
   const dir = tempDir('gcli-e2e-');
   const port = await freePort();
   const credentialsDir = join(dir.path, 'creds');
+  const named = 'PANEL_PASSWORD' in env || 'PASSWORD' in env;
+  const panelPassword = named ? env.PANEL_PASSWORD || env.PASSWORD || 'pwd' : E2E_PANEL_PASSWORD;
   const child = spawn(process.execPath, [MAIN], {
     cwd: dir.path,
     env: {
@@ -52,6 +61,7 @@ export async function startGateway(
       HOST: '127.0.0.1',
       PORT: String(port),
       STORAGE_CONNECT_TIMEOUT_MS: '5000',
+      ...(named ? {} : { PANEL_PASSWORD: E2E_PANEL_PASSWORD }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,8 +92,15 @@ export async function startGateway(
       throw new Error(`gateway did not start in ${timeoutMs} ms:\n${output}`);
     return { exitCode: child.exitCode, output };
   }
+  const url = `http://127.0.0.1:${port}`;
   return {
-    gateway: { url: `http://127.0.0.1:${port}`, credentialsDir, output: () => output, stop },
+    gateway: {
+      url,
+      credentialsDir,
+      output: () => output,
+      login: (password = panelPassword) => panelLogin(url, password),
+      stop,
+    },
     output,
   };
 }

@@ -1,0 +1,69 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Post,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { LogFile } from './log-file';
+
+/** Injection token of the gateway's LogFile. */
+export const LOG_FILE = Symbol('LOG_FILE');
+
+type SseResponse = {
+  setHeader(name: string, value: string): void;
+  flushHeaders(): void;
+  write(chunk: string): boolean;
+  on(event: 'close', listener: () => void): void;
+};
+
+const fileStamp = (date: Date) =>
+  date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+
+/**
+ * The log routes of the panel (panel session required):
+ * - `GET /auth/logs/download`: the log file as `gcli2api_logs_<YYYYmmdd_HHMMSS>.txt`; 404 when
+ *   there is none or it is empty.
+ * - `POST /auth/logs/clear`: empties it.
+ * - `GET /auth/logs/stream`: Server-Sent Events, the last 50 lines and then every new one.
+ */
+@Controller('auth/logs')
+export class LogsController {
+  constructor(@Inject(LOG_FILE) private readonly file: LogFile) {}
+
+  @Get('download')
+  download() {
+    if (!this.file.hasContent()) throw new NotFoundException('The log file is empty');
+    return new StreamableFile(createReadStream(this.file.path), {
+      type: 'text/plain; charset=utf-8',
+      disposition: `attachment; filename="gcli2api_logs_${fileStamp(new Date())}.txt"`,
+    });
+  }
+
+  @Post('clear')
+  @HttpCode(200)
+  clear() {
+    this.file.clear();
+    return { message: 'Log file cleared' };
+  }
+
+  @Get('stream')
+  stream(@Res() res: SseResponse) {
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    const send = (line: string) => res.write(`data: ${line.replace(/\n$/, '')}\n\n`);
+    for (const line of this.file.tail(50)) send(line);
+    const stop = this.file.follow(send);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    res.on('close', () => {
+      stop();
+      clearInterval(heartbeat);
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/** The only routes anyone may call without credentials. Adding one here needs a reason. */
+const PUBLIC = new Set(['GET /health', 'GET /health/live', 'HEAD /keepalive', 'POST /auth/login']);
+
+/** Routes the model APIs guard with the API password instead of a panel session. */
+const API_KEY_ROUTES = /^(GET|POST) \/v1(beta)?\//;
+
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
+
+/** Every `METHOD /path` the app's Express router serves, read from the router itself. */
+function routesOf(t: TestApp): string[] {
+  const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router
+    .stack;
+  return stack.flatMap((layer) => {
+    if (!layer.route) return [];
+    const paths = [layer.route.path].flat();
+    const methods = Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]);
+    return paths.flatMap((path) => methods.map((m) => `${m.toUpperCase()} ${path}`));
+  });
+}
+
+/** A concrete URL path for a route pattern. */
+const concrete = (path: string) =>
+  path
+    .replace(/:filename/g, 'x.json')
+    .replace(/\*\w+/g, 'gemini-2.5-pro')
+    .replace(/:\w+/g, 'x');
+
+describe('route inventory: every route outside the public list needs credentials', () => {
+  let t: TestApp;
+  let routes: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp({}, { login: false });
+    routes = routesOf(t);
+  });
+  afterAll(() => t.close());
+
+  const call = (route: string, headers: Record<string, string> = {}) => {
+    const [method, path] = route.split(' ');
+    return fetch(`${t.url}${concrete(path)}`, {
+      method,
+      headers: method === 'POST' ? { ...headers, 'content-type': 'application/json' } : headers,
+      body: method === 'POST' ? '{}' : undefined,
+    });
+  };
+
+  it('reads the routes from the running app, including the admin and model routes', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(30);
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /api/auth/storage-info',
+        'GET /config/get',
+        'POST /config/save',
+        'POST /auth/logout',
+        'GET /creds/status',
+        'POST /antigravity/creds/batch-action',
+        'POST /auth/upload',
+        'GET /v1/models',
+      ]),
+    );
+    for (const route of PUBLIC) expect(routes).toContain(route);
+  });
+
+  it('rejects a request without credentials on every non-public route with 401', async () => {
+    const answers: Record<string, number> = {};
+    for (const route of routes.filter((r) => !PUBLIC.has(r))) {
+      answers[route] = (await call(route)).status;
+    }
+    const open = Object.entries(answers).filter(([, status]) => status !== 401);
+    expect(open).toEqual([]);
+  });
+
+  it('rejects a made-up token: 401 on panel routes, 403 on model routes', async () => {
+    const headers = { authorization: 'Bearer made-up-token' };
+    for (const route of routes.filter((r) => !PUBLIC.has(r))) {
+      const status = (await call(route, headers)).status;
+      expect(`${route} ${status}`).toBe(`${route} ${API_KEY_ROUTES.test(route) ? 403 : 401}`);
+    }
+  });
+
+  it('answers the public routes without credentials', async () => {
+    for (const route of PUBLIC) {
+      const status = (await call(route)).status;
+      // Login answers 400 for the empty body: it was reached without credentials.
+      expect(`${route} ${status}`).toBe(`${route} ${route === 'POST /auth/login' ? 400 : 200}`);
+    }
+  });
+});
