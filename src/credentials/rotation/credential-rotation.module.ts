@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UpstreamModule } from '../../upstream/upstream.module';
 import { CredentialPool } from './credential-pool.service';
 import { CredentialRotation } from './credential-rotation.service';
 import { TokenRefresher } from './token-refresher.service';
@@ -8,6 +9,7 @@ import { TokenRefresher } from './token-refresher.service';
  * CredentialRotation picks and records results, TokenRefresher refreshes access tokens.
  */
 @Module({
+  imports: [UpstreamModule],
   providers: [CredentialRotation, TokenRefresher, CredentialPool],
   exports: [CredentialRotation, TokenRefresher, CredentialPool],
 })

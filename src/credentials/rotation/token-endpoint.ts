@@ -1,3 +1,4 @@
+import { type Dispatcher, fetch, type Response } from 'undici';
 /** Google answers within this, or the refresh counts as a temporary failure (milliseconds). */
 export const TOKEN_TIMEOUT_MS = 30_000;
 
@@ -35,19 +36,21 @@ export interface RefreshRequest {
 }
 
 /**
- * POSTs a `refresh_token` grant, form-encoded, to `${baseUrl}/token` through Node's shared
- * keep-alive fetch agent, under TOKEN_TIMEOUT_MS. Never throws: the answer is a grant or a
+ * POSTs a `refresh_token` grant, form-encoded, to `${baseUrl}/token` through `dispatcher` (the
+ * gateway's upstream pool, with its proxy) or undici's global one, under TOKEN_TIMEOUT_MS. Never throws: the answer is a grant or a
  * failure classified as permanent (HTTP 400/401/403 or an error code such as `invalid_grant`)
  * or temporary (429, 5xx, network errors, timeouts, an unreadable answer).
  */
 export async function requestToken(
   baseUrl: string,
   request: RefreshRequest,
+  dispatcher?: Dispatcher,
 ): Promise<{ grant: TokenGrant } | { failure: TokenFailure }> {
   let response: Response;
   let body: Record<string, unknown>;
   try {
     response = await fetch(`${baseUrl}/token`, {
+      dispatcher,
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({
@@ -90,7 +93,7 @@ export async function requestToken(
   return { failure: { permanent, status, oauthError, description } };
 }
 
-async function readJson(response: Response): Promise<Record<string, unknown>> {
+async function readJson(response: { text(): Promise<string> }): Promise<Record<string, unknown>> {
   const text = await response.text();
   try {
     const value: unknown = JSON.parse(text);

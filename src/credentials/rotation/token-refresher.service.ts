@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { SettingsService } from '../../config/settings.service';
+import { UpstreamHttp } from '../../upstream/upstream-http.service';
 import type {
   CredentialData,
   Namespace,
@@ -42,6 +43,7 @@ export class TokenRefresher {
     @InjectStorage() private readonly storage: StorageBackend,
     private readonly settings: SettingsService,
     private readonly rotation: CredentialRotation,
+    private readonly http: UpstreamHttp,
   ) {}
 
   /**
@@ -125,11 +127,11 @@ export class TokenRefresher {
         'no refresh_token',
       );
     }
-    const result = await requestToken(this.settings.get('oauth_proxy_url'), {
-      clientId: str(data.client_id),
-      clientSecret: str(data.client_secret),
-      refreshToken,
-    });
+    const result = await requestToken(
+      this.settings.get('oauth_proxy_url'),
+      { clientId: str(data.client_id), clientSecret: str(data.client_secret), refreshToken },
+      this.http.dispatcher(),
+    );
     if ('failure' in result) return this.fail(ns, name, result.failure);
     const { accessToken, expiresIn, refreshToken: rotated } = result.grant;
     const credential: CredentialData = {
