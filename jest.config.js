@@ -21,6 +21,12 @@ module.exports = {
       displayName: 'contract',
       testMatch: ['<rootDir>/test/contract/**/*.contract-spec.ts'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // e2e tests start gateway processes and servers: seconds each on a busy 2-core machine.
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testTimeout: 60_000,
+    },
   ],
 };

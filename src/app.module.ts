@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { ModelsModule } from './api/models/models.module';
+import { ApiModule } from './api/api.module';
 import { AuthModule } from './auth/auth.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GatewayConfigModule } from './config/gateway-config.module';
@@ -37,7 +37,7 @@ import { StorageModule } from './storage/storage.module';
     CredentialsModule,
     HealthModule,
     StorageInfoModule,
-    ModelsModule,
+    ApiModule,
     LogsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: StorageExceptionFilter }],

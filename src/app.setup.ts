@@ -1,15 +1,23 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
+import { apiJsonBody } from './api/api-body.parser';
 import type { GatewayEnv } from './env/env.schema';
 
 /**
  * What the gateway sets on its Nest application besides the modules, shared by `main.ts` and the
  * tests' in-process app: proxy trust (so login throttling sees real client addresses behind a
- * reverse proxy) and CORS for browser chat clients (credentials travel in headers, not cookies).
+ * reverse proxy), CORS for browser chat clients (credentials travel in headers, not cookies) and
+ * the larger body limit of the model routes.
  */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(ConfigService<GatewayEnv, true>);
   app.set('trust proxy', config.get('TRUST_PROXY', { infer: true }));
   app.disable('x-powered-by');
+  // Idle keep-alive connections outlive a client's or proxy's own idle timeout (commonly 4-60 s),
+  // so the server never closes a connection a client is about to reuse.
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  app.use(apiJsonBody(config.get('API_BODY_LIMIT_MB', { infer: true }) * 2 ** 20));
   app.enableCors({ origin: '*', exposedHeaders: ['Retry-After', 'Content-Disposition'] });
 }

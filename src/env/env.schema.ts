@@ -42,6 +42,7 @@ export const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   CREDENTIALS_DIR: z.string().min(1).default('./creds'),
   AUTO_IMPORT_CREDS: flag.default(true),
+  API_BODY_LIMIT_MB: integer(1, 1024).default(64),
   LOG_FILE: z.string().min(1).default('log.txt'),
   LOG_FILE_MAX_MB: integer(1, 10_000).default(10),
   LOG_LEVEL: z

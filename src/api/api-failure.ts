@@ -1,0 +1,31 @@
+import type { ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+import { ApiInputError } from './gemini/api-input.errors';
+import { apiErrorBody, type ApiFlavor } from './api-error';
+import { ClientGoneError, networkFailure, UpstreamCallError } from './upstream-call.errors';
+
+const logger = new Logger('Api');
+
+/** The status and message a failed model request answers with; `undefined` when nobody listens. */
+export function describeFailure(err: unknown): { status: number; message: string } | undefined {
+  if (err instanceof ClientGoneError) return undefined;
+  if (err instanceof ApiInputError) return { status: 400, message: err.message };
+  if (err instanceof UpstreamCallError) return { status: err.status, message: err.message };
+  const network = networkFailure(err);
+  if (network) return { status: network.status, message: network.message };
+  const name = (err as Error)?.name ?? '';
+  if (name === 'StorageUnavailableError') {
+    return { status: 503, message: `Storage is unavailable: ${(err as Error).message}` };
+  }
+  logger.error(`Model request failed: ${(err as Error)?.stack ?? String(err)}`);
+  return { status: 500, message: 'Internal error of the gateway' };
+}
+
+/** Answers a failed model request in the API's own error shape (before any byte was sent). */
+export function sendFailure(res: ServerResponse, flavor: ApiFlavor, err: unknown): void {
+  const failure = describeFailure(err);
+  if (!failure || res.headersSent || res.destroyed) return;
+  res.statusCode = failure.status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(apiErrorBody(flavor, failure.status, failure.message)));
+}

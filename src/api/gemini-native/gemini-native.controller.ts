@@ -1,0 +1,54 @@
+import type { ServerResponse } from 'node:http';
+import { Body, Controller, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiKeyAuth } from '../../auth/auth.decorators';
+import { sendFailure } from '../api-failure';
+import { geminiErrorBody } from '../api-error';
+import { estimateTokens } from '../gemini/gemini-request';
+import { modelIdOf } from '../models/model-catalog';
+import { GeminiNativeService } from './gemini-native.service';
+
+/**
+ * Gemini's own API: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent`
+ * (`?alt=sse` for Server-Sent Events, else a JSON array) and `:countTokens` (a local estimate),
+ * also under `/v1/models/...`. Model ids may contain `/` (`假流式/gemini-2.5-pro`), so the path
+ * after `models/` is taken whole and split at its last `:`.
+ */
+@Controller()
+export class GeminiNativeController {
+  constructor(private readonly gemini: GeminiNativeService) {}
+
+  @Post(['v1beta/models/*target', 'v1/models/*target'])
+  @ApiKeyAuth('gemini')
+  @HttpCode(200)
+  async call(
+    @Param('target') target: string[],
+    @Body() body: unknown,
+    @Query('alt') alt: string | undefined,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    const path = target.join('/');
+    const cut = path.lastIndexOf(':');
+    const model = modelIdOf(path.slice(0, Math.max(cut, 0)));
+    const action = cut < 0 ? '' : path.slice(cut + 1);
+    try {
+      if (action === 'generateContent')
+        return json(res, await this.gemini.generate(model, body, res));
+      if (action === 'streamGenerateContent') {
+        return await this.gemini.stream(model, body, res, alt === 'sse');
+      }
+      if (action === 'countTokens') return json(res, { totalTokens: estimateTokens(body) });
+      const message = `Unknown method "${action}": use generateContent, streamGenerateContent or countTokens`;
+      res.statusCode = 404;
+      return json(res, geminiErrorBody(404, message), 404);
+    } catch (err) {
+      sendFailure(res, 'gemini', err);
+    }
+  }
+}
+
+function json(res: ServerResponse, body: unknown, status = 200): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,107 @@
+import type { ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { SettingsService } from '../../config/settings.service';
+import { describeFailure } from '../api-failure';
+import { geminiErrorBody } from '../api-error';
+import { clientSignal } from '../client-signal';
+import type { GeminiResponse } from '../gemini/gemini.types';
+import { prepareNativeRequest, withoutThoughts } from '../gemini/gemini-request';
+import { applyVariant, parseModelVariant } from '../gemini/model-variant';
+import { ModelCaller } from '../model-caller.service';
+import { SseWriter } from '../sse-writer';
+import { heartbeatWhile } from '../heartbeat';
+
+/** What fake streaming sends while it waits: an empty model turn. */
+const HEARTBEAT = { candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, index: 0 }] };
+
+/**
+ * Gemini-native generateContent and streamGenerateContent over Code Assist: the request is
+ * checked and shaped for the model variant, answers are passed through (thoughts stripped when
+ * `return_thoughts_to_frontend` is off). Streams are relayed event by event as they arrive.
+ */
+@Injectable()
+export class GeminiNativeService {
+  constructor(
+    private readonly caller: ModelCaller,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async generate(modelId: string, body: unknown, res: ServerResponse): Promise<GeminiResponse> {
+    const variant = parseModelVariant(modelId);
+    const request = applyVariant(prepareNativeRequest(body), variant, 'native');
+    const response = await this.caller.generate(variant.base, request, clientSignal(res));
+    return this.shaped(response as GeminiResponse);
+  }
+
+  /**
+   * Streams to `res`: Server-Sent Events when `sse` (`alt=sse`), else a JSON array written
+   * element by element. Errors before the first event answer with their status; later ones end
+   * the stream with one error event.
+   */
+  async stream(modelId: string, body: unknown, res: ServerResponse, sse: boolean): Promise<void> {
+    const variant = parseModelVariant(modelId);
+    const request = applyVariant(prepareNativeRequest(body), variant, 'native');
+    const out = sse ? new SseWriter(res, '\r\n') : new JsonArrayWriter(res);
+    if (variant.fakeStream) {
+      out.open();
+      const response = await heartbeatWhile(
+        () => out.send(HEARTBEAT),
+        () => this.caller.generate(variant.base, request, out.signal),
+      ).catch((err: unknown) => this.fail(out, err));
+      if (response !== undefined) await out.send(this.shaped(response as GeminiResponse));
+      return out.end();
+    }
+    const events = await this.caller.stream(variant.base, request, out.signal);
+    out.open();
+    try {
+      for await (const event of events) await out.send(this.shaped(event as GeminiResponse));
+    } catch (err) {
+      await this.fail(out, err);
+    }
+    out.end();
+  }
+
+  private shaped(response: GeminiResponse): GeminiResponse {
+    return this.settings.get('return_thoughts_to_frontend') ? response : withoutThoughts(response);
+  }
+
+  private async fail(out: SseWriter | JsonArrayWriter, err: unknown): Promise<undefined> {
+    const failure = describeFailure(err);
+    if (failure && !out.signal.aborted) {
+      await out.send(
+        geminiErrorBody(failure.status >= 400 ? failure.status : 502, failure.message),
+      );
+    }
+    return undefined;
+  }
+}
+
+/** Google's non-SSE stream: one JSON array, each element written as it arrives. */
+class JsonArrayWriter {
+  readonly signal: AbortSignal;
+  private count = 0;
+
+  constructor(private readonly res: ServerResponse) {
+    this.signal = clientSignal(res);
+  }
+
+  open() {
+    if (this.res.headersSent) return;
+    this.res.statusCode = 200;
+    this.res.setHeader('content-type', 'application/json; charset=utf-8');
+    this.res.flushHeaders();
+    this.res.write('[');
+  }
+
+  async send(data: unknown) {
+    this.open();
+    if (this.res.destroyed) return;
+    const text = `${this.count++ > 0 ? ',\r\n' : ''}${JSON.stringify(data)}`;
+    if (!this.res.write(text)) await new Promise((resolve) => this.res.once('drain', resolve));
+  }
+
+  end() {
+    this.open();
+    if (!this.res.destroyed) this.res.end(']');
+  }
+}

@@ -1,0 +1,66 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Server-Sent Events to one client: `data: <json>` events written as they come, waiting when
+ * the client reads slower than we write, and an AbortSignal that fires when the client goes
+ * away so the upstream call can be aborted. `lineEnd` is `\n` (OpenAI) or `\r\n` (Google).
+ */
+export class SseWriter {
+  private readonly controller = new AbortController();
+  private opened = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly lineEnd = '\n',
+  ) {
+    res.on('close', () => {
+      if (!res.writableFinished) this.controller.abort();
+    });
+  }
+
+  /** Fires when the client disconnects before the answer ended. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
+  /** Sends the status line and event-stream headers now. */
+  open(): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.res.statusCode = 200;
+    this.res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    this.res.setHeader('cache-control', 'no-cache');
+    this.res.setHeader('x-accel-buffering', 'no');
+    this.res.flushHeaders();
+  }
+
+  /** Writes one event (objects as JSON); resolves when the client can take more. */
+  async send(data: unknown): Promise<void> {
+    this.open();
+    if (this.res.destroyed) return;
+    const text = typeof data === 'string' ? data : JSON.stringify(data);
+    const end = this.lineEnd;
+    if (!this.res.write(`data: ${text}${end}${end}`)) await this.drained();
+  }
+
+  end(): void {
+    this.open();
+    if (!this.res.destroyed) this.res.end();
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
+  }
+}
