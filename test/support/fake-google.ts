@@ -22,6 +22,24 @@ export interface RecordedRequest {
   json?: unknown;
   /** `Date.now()` when it arrived. */
   at: number;
+  /**
+   * True once the client closed the connection before the reply was finished (while the fake was
+   * still waiting, or mid-stream). Set later than the request arrives: poll it. Connections the
+   * fake itself drops (`drop`, `sse.dropAfter`, `close()`) do not count.
+   */
+  aborted: boolean;
+}
+
+/** A Server-Sent Events answer (`content-type: text/event-stream`). */
+export interface FakeSse {
+  /** One `data:` line each; strings are written as they are, anything else as JSON. */
+  events: unknown[];
+  /** Pause between two events (milliseconds); default 0. The first goes out with the headers. */
+  intervalMs?: number;
+  /** Destroy the socket after this many events, leaving the response unfinished. */
+  dropAfter?: number;
+  /** End lines with CRLF, as Google does; default LF. */
+  crlf?: boolean;
 }
 
 /** What the fake answers; `drop` closes the connection without answering (a network error). */
@@ -29,9 +47,11 @@ export interface FakeReply {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Wait this long before answering (milliseconds). */
+  /** Wait this long before answering (milliseconds); with `sse`, before the headers. */
   delayMs?: number;
   drop?: boolean;
+  /** Answer with an event stream instead of `body`. */
+  sse?: FakeSse;
 }
 
 export type RouteHandler = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
@@ -98,6 +118,14 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   const scripts = new Map<string, FakeReply[]>();
   const routes = new Map<string, RouteHandler>();
   const timers = new Set<NodeJS.Timeout>();
+  let closing = false;
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
 
   routes.set('POST /token', (request) => {
     const queue = scripts.get(request.form.refresh_token ?? '');
@@ -123,38 +151,71 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
           : {},
         json: type.includes('json') ? parseJson(body) : undefined,
         at: Date.now(),
+        aborted: false,
       };
       requests.push(request);
+      let dropped = false;
+      res.on('close', () => {
+        if (!res.writableFinished && !dropped && !closing) request.aborted = true;
+      });
+      /** `afterFlush` lets what was written reach the client first (a mid-stream cut). */
+      const drop = (afterFlush = false) => {
+        dropped = true;
+        if (afterFlush) res.socket?.destroySoon();
+        else res.socket?.destroy();
+      };
       const handler = routes.get(`${request.method} ${request.path}`);
+      // Through then(), so that a handler that throws answers 500 instead of crashing the fake.
       const reply = handler
-        ? Promise.resolve(handler(request))
+        ? Promise.resolve(request).then(handler)
         : Promise.resolve({
             status: 404,
             body: { error: { code: 404, message: 'no fake route' } },
           });
       reply.then(
-        (answer) => send(res, answer),
-        (err: Error) => send(res, { status: 500, body: { error: { message: err.message } } }),
+        (answer) => send(res, answer, drop),
+        (err: Error) => send(res, { status: 500, body: { error: { message: err.message } } }, drop),
       );
     });
   });
 
-  const send = (res: ServerResponse, reply: FakeReply) => {
+  const send = (res: ServerResponse, reply: FakeReply, drop: (afterFlush?: boolean) => void) => {
     const answer = () => {
-      if (reply.drop) {
-        res.socket?.destroy();
-        return;
-      }
+      if (res.destroyed) return;
+      if (reply.drop) return drop();
+      if (reply.sse) return stream(res, reply, reply.sse, drop);
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
       res.end(text);
     };
-    if (!reply.delayMs) return answer();
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      answer();
-    }, reply.delayMs);
-    timers.add(timer);
+    if (reply.delayMs) later(reply.delayMs, answer);
+    else answer();
+  };
+
+  const stream = (
+    res: ServerResponse,
+    reply: FakeReply,
+    sse: FakeSse,
+    drop: (afterFlush: boolean) => void,
+  ) => {
+    const eol = sse.crlf ? '\r\n' : '\n';
+    res.writeHead(reply.status ?? 200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      ...reply.headers,
+    });
+    const write = (index: number) => {
+      if (res.destroyed) return;
+      if (index === sse.dropAfter) {
+        res.flushHeaders();
+        return drop(true);
+      }
+      if (index === sse.events.length) return void res.end();
+      const event = sse.events[index];
+      res.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}${eol}${eol}`);
+      later(index + 1 === sse.events.length ? 0 : (sse.intervalMs ?? 0), () => write(index + 1));
+    };
+    write(0);
   };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -176,6 +237,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
       scripts.clear();
     },
     close: async () => {
+      closing = true;
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
