@@ -97,6 +97,9 @@ for (const backend of BACKENDS) {
         2000,
       );
       expect(elapsed).toBeLessThanOrEqual(2000);
+      process.stderr.write(
+        `${backend.label}: a setting saved in one process applied in the other after ${elapsed} ms\n`,
+      );
       expect((await models(b, 'pwd')).status).toBe(403);
       expect((await configOf(b, authB)).retry_429_max_retries).toBe(9);
     }, 60_000);

@@ -2,6 +2,7 @@ import { ApiError, GoogleGenAI } from '@google/genai';
 import {
   type CodeAssistCall,
   quotaExceeded,
+  slow,
   streamReply,
   textReply,
 } from '../support/fake-code-assist';
@@ -79,6 +80,23 @@ describe("the Gemini API, driven by Google's @google/genai SDK", () => {
     for await (const chunk of stream) texts.push(chunk.text ?? '');
     expect(texts.filter(Boolean)).toEqual(['The ', 'quick ', 'fox']);
     expect(g.assist.calls()[0].route).toBe('stream');
+  });
+
+  it('fakes a stream for 假流式/ models: empty heartbeats while one upstream call runs', async () => {
+    g.assist.script(slow(textReply('All at once.'), 3300));
+    const stream = await ai.models.generateContentStream({
+      model: '假流式/gemini-2.5-flash',
+      contents: 'Take your time',
+    });
+    const started = Date.now();
+    const chunks: Array<{ at: number; text: string }> = [];
+    for await (const chunk of stream)
+      chunks.push({ at: Date.now() - started, text: chunk.text ?? '' });
+    const beats = chunks.filter((c) => c.text === '');
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0].at).toBeLessThan(500);
+    expect(chunks.at(-1)!.text).toBe('All at once.');
+    expect(g.assist.calls().map((c) => c.route)).toEqual(['generate']);
   });
 
   it('counts tokens locally, without an upstream call', async () => {

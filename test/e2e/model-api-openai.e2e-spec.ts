@@ -9,6 +9,7 @@ import {
   streamReply,
   textReply,
 } from '../support/fake-code-assist';
+import { startConnectProxy } from './support/connect-proxy';
 import { API_KEY, type ModelGateway, startModelGateway } from './support/model-gateway';
 
 type Request = {
@@ -404,6 +405,23 @@ describe('the OpenAI API, driven by the official openai SDK', () => {
   });
 
   describe('settings', () => {
+    it('sends upstream calls through the configured HTTP proxy', async () => {
+      const proxy = await startConnectProxy();
+      await g.configure({ proxy: proxy.url });
+      try {
+        g.assist.script(textReply('Via the proxy.'));
+        const completion = await client.chat.completions.create({
+          model: 'gemini-2.5-pro',
+          messages: [user('hi')],
+        });
+        expect(completion.choices[0].message.content).toBe('Via the proxy.');
+        expect(proxy.tunnels).toEqual([new URL(g.google.url).host]);
+      } finally {
+        await g.configure({ proxy: null });
+        await proxy.close();
+      }
+    });
+
     it('sends system messages as a system instruction when compatibility mode is off', async () => {
       await g.configure({ compatibility_mode_enabled: false });
       try {
