@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 export class SseWriter {
   private readonly controller = new AbortController();
   private opened = false;
+  private corked = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -44,6 +45,15 @@ export class SseWriter {
     if (this.res.destroyed) return;
     const text = typeof data === 'string' ? data : JSON.stringify(data);
     const end = this.lineEnd;
+    // Events sent in the same turn (one upstream packet often holds several) leave in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     if (!this.res.write(`data: ${text}${end}${end}`)) await this.drained();
   }
 

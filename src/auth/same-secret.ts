@@ -7,8 +7,12 @@ const digest = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * neither the content nor the length of the expected secret shows in the timing.
  */
 export function sameSecret(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
+  if (expected !== lastExpected.text) lastExpected = { text: expected, digest: digest(expected) };
+  return timingSafeEqual(digest(presented), lastExpected.digest);
 }
+
+/** The expected secret rarely changes: its digest is kept, not recomputed per request. */
+let lastExpected = { text: '', digest: digest('') };
 
 /** Hex SHA-256 of `parts` joined by newlines: a lookup key that does not reveal its input. */
 export function fingerprint(...parts: string[]): string {

@@ -28,6 +28,7 @@ interface Resolved {
 export class SettingsService implements OnModuleInit {
   private readonly logger = new Logger('Settings');
   private resolved = new Map<SettingKey, Resolved>();
+  private generation = 0;
 
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
@@ -71,8 +72,14 @@ export class SettingsService implements OnModuleInit {
     this.resolveAll(await this.storage.getAllConfig());
   }
 
+  /** Grows whenever the settings were re-resolved, so callers can cache what they derive. */
+  get version(): number {
+    return this.generation;
+  }
+
   private resolveAll(stored: Record<string, unknown>) {
     this.resolved = new Map(SETTING_KEYS.map((key) => [key, this.resolve(key, stored)]));
+    this.generation++;
   }
 
   private entry(key: SettingKey): Resolved {

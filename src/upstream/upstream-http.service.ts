@@ -15,12 +15,14 @@ const KEEP_ALIVE_MS = 60_000;
 @Injectable()
 export class UpstreamHttp implements OnApplicationShutdown {
   private readonly logger = new Logger('Upstream');
-  private current?: { key: string; dispatcher: Dispatcher };
+  private current?: { key: string; version: number; dispatcher: Dispatcher };
 
   constructor(private readonly settings: SettingsService) {}
 
   /** The dispatcher (pool) for the next call, per the current settings. */
   dispatcher(): Dispatcher {
+    const version = this.settings.version;
+    if (this.current?.version === version) return this.current.dispatcher;
     const proxy = this.settings.get('proxy');
     const options = {
       connectTimeout: this.settings.get('upstream_connect_timeout') * 1000,
@@ -30,7 +32,10 @@ export class UpstreamHttp implements OnApplicationShutdown {
       keepAliveMaxTimeout: KEEP_ALIVE_MS,
     };
     const key = JSON.stringify([proxy, options]);
-    if (this.current?.key === key) return this.current.dispatcher;
+    if (this.current?.key === key) {
+      this.current.version = version;
+      return this.current.dispatcher;
+    }
     const previous = this.current?.dispatcher;
     const dispatcher = !proxy
       ? new Agent(options)
@@ -38,7 +43,7 @@ export class UpstreamHttp implements OnApplicationShutdown {
         ? new Socks5ProxyAgent(proxy, options)
         : new ProxyAgent({ uri: proxy, ...options });
     if (proxy) this.logger.log(`Upstream calls go through the proxy ${redactUrl(proxy)}`);
-    this.current = { key, dispatcher };
+    this.current = { key, version, dispatcher };
     // Calls in flight on the old pool finish; it takes no new ones.
     void previous?.close().catch(() => undefined);
     return dispatcher;
