@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
-import { apiJsonBody } from './api/api-body.parser';
+import { apiJsonBody, flavorOfPath } from './api/api-body.parser';
+import { type ApiKeyRequest, checkApiKey } from './auth/api-key-check';
+import { SettingsService } from './config/settings.service';
 import type { GatewayEnv } from './env/env.schema';
 
 /**
@@ -18,6 +20,14 @@ export function configureApp(app: NestExpressApplication): void {
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  app.use(apiJsonBody(config.get('API_BODY_LIMIT_MB', { infer: true }) * 2 ** 20));
+  const settings = app.get(SettingsService);
+  const limit = config.get('API_BODY_LIMIT_MB', { infer: true }) * 2 ** 20;
+  app.use(
+    apiJsonBody(limit, (req) => {
+      const request = req as unknown as ApiKeyRequest;
+      const style = flavorOfPath(req.url ?? '/') === 'openai' ? 'openai' : 'gemini';
+      return checkApiKey(request, style, settings.apiPassword().value).ok;
+    }),
+  );
   app.enableCors({ origin: '*', exposedHeaders: ['Retry-After', 'Content-Disposition'] });
 }

@@ -40,8 +40,13 @@ async function bootstrap() {
     const shown = host.includes(':') ? `[${host}]` : host;
     logger.log(`gcli2api listening on http://${shown}:${port}`, 'Gateway');
   } catch (err) {
-    const message = err instanceof EnvValidationError ? err.message : (err as Error).message;
-    logger.error(`Start-up failed: ${message}`, undefined, 'Gateway');
+    if (err instanceof EnvValidationError) {
+      // Log lines are single lines; the problems follow, one per line (names and rules only).
+      logger.error('Start-up failed: Invalid environment:', undefined, 'Gateway');
+      process.stderr.write(`${err.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+    } else {
+      logger.error(`Start-up failed: ${(err as Error).message}`, undefined, 'Gateway');
+    }
     process.exit(1);
   }
 }

@@ -4,18 +4,20 @@ import { apiErrorBody, type ApiFlavor } from './api-error';
 type Request = IncomingMessage & { body?: unknown; _body?: boolean };
 
 /** The model routes: their bodies carry conversations and images, far past the 100 KB default. */
-const MODEL_ROUTE = /^\/(v1|v1beta)\//;
+const MODEL_ROUTE = /^\/(v1|v1beta)\//i;
 
 /** Which API's error shape a model route answers in. */
 export const flavorOfPath = (url: string): ApiFlavor =>
-  /^\/v1\/chat\//.test(url) ? 'openai' : 'gemini';
+  /^\/v1\/chat\//i.test(url) ? 'openai' : 'gemini';
 
 /**
  * Express middleware reading the JSON body of a model route up to `limitBytes` (413 beyond it,
- * 400 for malformed JSON, both in the API's own error shape). Installed before Nest's parsers,
- * which then see the body read and leave it alone. Other requests pass through.
+ * 400 for malformed JSON or a compressed body, in the API's own error shape). Installed before
+ * Nest's parsers, which then see the body read and leave it alone. A request without a valid
+ * API key (`authorized` false) has its body dropped unread, so the guard answers it without the
+ * gateway holding megabytes for strangers. Other requests pass through.
  */
-export function apiJsonBody(limitBytes: number) {
+export function apiJsonBody(limitBytes: number, authorized: (req: Request) => boolean) {
   return (req: Request, res: ServerResponse, next: () => void): void => {
     const url = req.url ?? '/';
     const type = String(req.headers['content-type'] ?? '');
@@ -25,6 +27,20 @@ export function apiJsonBody(limitBytes: number) {
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(apiErrorBody(flavorOfPath(url), status, message)));
     };
+    if (!authorized(req)) {
+      req.on('end', () => {
+        req.body = {};
+        req._body = true;
+        next();
+      });
+      req.resume();
+      return;
+    }
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      req.resume();
+      return fail(415, `Content-Encoding ${encoding} is not supported: send the body uncompressed`);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {

@@ -21,8 +21,8 @@ import { InjectStorageSelection } from '../storage/storage.decorators';
 import { Public } from './auth.decorators';
 import { bearerToken } from './bearer-token';
 import { degradedDefaultRefusal } from './degraded-default';
-import { LoginThrottle } from './login-throttle';
 import { PanelSessions } from './panel-sessions.service';
+import { PasswordThrottle } from './password-throttle.service';
 import { sameSecret } from './same-secret';
 
 const loginBodySchema = z.object(
@@ -37,16 +37,16 @@ const loginBodySchema = z.object(
 
 /**
  * Panel login and logout. `POST /auth/login {password}` answers `{token, token_type, expires_at,
- * expires_in, message}`: a random session token, never the password. Five failed logins a minute
- * from one client answer 429 with `Retry-After` until the oldest failure is a minute old.
+ * expires_in, message}`: a random session token, never the password. Five failed password attempts
+ * a minute from one client (here or with an API key) answer 429 with `Retry-After` until the
+ * oldest failure is a minute old.
  */
 @Controller('auth')
 @UsePipes(schemaValidationPipe)
 export class AuthController {
   private readonly logger = new Logger('Auth');
-  private readonly throttle = new LoginThrottle();
-
   constructor(
+    private readonly throttle: PasswordThrottle,
     private readonly settings: SettingsService,
     private readonly sessions: PanelSessions,
     @InjectStorageSelection() private readonly selection: StorageSelection,
@@ -60,7 +60,7 @@ export class AuthController {
     @Req() req: { ip?: string },
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
   ) {
-    const client = req.ip ?? 'unknown';
+    const client = req.ip;
     const wait = this.throttle.retryAfter(client);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
@@ -72,7 +72,7 @@ export class AuthController {
     const panel = this.settings.panelPassword();
     if (!sameSecret(body.password, panel.value)) {
       this.throttle.fail(client);
-      this.logger.warn(`Failed panel login from ${client}`);
+      this.logger.warn(`Failed panel login from ${client ?? 'an unknown address'}`);
       throw new UnauthorizedException('Wrong panel password');
     }
     if (panel.isDefault && this.selection.degraded) {

@@ -15,13 +15,15 @@ import { AUTH_POLICY, type ApiKeyStyle, type AuthPolicy } from './auth.decorator
 import { bearerToken } from './bearer-token';
 import { degradedDefaultRefusal } from './degraded-default';
 import { PanelSessions } from './panel-sessions.service';
+import { PasswordThrottle } from './password-throttle.service';
 
-type Request = ApiKeyRequest;
+type Request = ApiKeyRequest & { ip?: string };
 type Response = { setHeader(name: string, value: string): void };
 
 /**
  * The one gate in front of every route (registered globally): a route is open only when marked
- * `@Public()`, a model route marked `@ApiKeyAuth(style)` needs the API password, and every other
+ * `@Public()`, a model route marked `@ApiKeyAuth(style)` needs the API password (wrong keys count
+ * toward the client's failed password attempts, like failed logins), and every other
  * route — whatever is added later — needs a live panel session (`Authorization: Bearer <token>`
  * from `POST /auth/login`).
  */
@@ -31,6 +33,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly settings: SettingsService,
     private readonly sessions: PanelSessions,
+    private readonly throttle: PasswordThrottle,
     @InjectStorageSelection() private readonly selection: StorageSelection,
   ) {}
 
@@ -50,7 +53,14 @@ export class AuthGuard implements CanActivate {
   private checkApiKey(req: Request, res: Response, style: ApiKeyStyle): boolean {
     const password = this.settings.apiPassword();
     const verdict = checkApiKey(req, style, password.value);
+    const wait = this.throttle.retryAfter(req.ip);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      const message = `Too many failed password attempts from this client: try again in ${wait} s`;
+      throw new HttpException(apiErrorBody(verdict.flavor, 429, message, 'too_many_attempts'), 429);
+    }
     if (!verdict.ok) {
+      if (verdict.status === 403) this.throttle.fail(req.ip);
       if (verdict.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpException(
         apiErrorBody(verdict.flavor, verdict.status, verdict.message, verdict.code),

@@ -4,10 +4,17 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { DefaultPasswordWarning } from './default-password.warning';
 import { PanelSessions } from './panel-sessions.service';
+import { PasswordThrottle } from './password-throttle.service';
 
 /** Panel sessions, the API password check and the global guard in front of every route. */
 @Module({
   controllers: [AuthController],
-  providers: [PanelSessions, DefaultPasswordWarning, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    PanelSessions,
+    PasswordThrottle,
+    DefaultPasswordWarning,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [PanelSessions],
 })
 export class AuthModule {}

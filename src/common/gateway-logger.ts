@@ -56,7 +56,9 @@ export class GatewayLogger implements LoggerService {
   private write(nestLevel: LogLevel, message: unknown, context?: string) {
     const level = NEST_TO_GATEWAY[nestLevel];
     if (LEVELS.indexOf(level) > this.threshold) return;
-    const text = message instanceof Error ? message.message : String(message);
+    const raw = message instanceof Error ? message.message : String(message);
+    // One event, one line: a newline from a request (a model name, say) cannot forge a line.
+    const text = raw.replace(/\r\n|\r|\n/g, ' ⏎ ');
     const where = context ? `[${context}] ` : '';
     const line = `[${stamp(new Date())}] [${level.toUpperCase()}] ${where}${text}\n`;
     (level === 'error' ? process.stderr : process.stdout).write(line);

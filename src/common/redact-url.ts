@@ -8,6 +8,8 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    // A user name alone is often a token (`https://TOKEN@proxy`).
+    else if (parsed.username) parsed.username = '***';
     for (const key of [...parsed.searchParams.keys()]) {
       if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '***');
     }

@@ -32,6 +32,13 @@ const urlWithScheme = (value: string, schemes: readonly string[]) => {
   }
 };
 
+/** A base URL paths are appended to: no user or password, query or fragment. */
+const plainBase = (value: string) => {
+  if (!URL.canParse(value)) return true; // reported by the scheme check
+  const url = new URL(value);
+  return !url.username && !url.password && !url.search && !url.hash;
+};
+
 /** An http(s) base URL, never empty; a trailing `/` is dropped so paths can be appended. */
 export const endpointUrl = z
   .string({ message: 'must be a URL' })
@@ -39,6 +46,7 @@ export const endpointUrl = z
   .refine((value) => urlWithScheme(value, ['http:', 'https:']), {
     message: 'must be an http:// or https:// URL',
   })
+  .refine(plainBase, { message: 'must be a base URL without user, password, query or fragment' })
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** An outgoing proxy (`http://`, `https://` or `socks5://`), or `""` for none. Quotes are stripped. */

@@ -1,6 +1,7 @@
 import {
   Controller,
   Get,
+  Headers,
   HttpCode,
   Inject,
   NotFoundException,
@@ -9,6 +10,8 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
+import { bearerToken } from '../auth/bearer-token';
+import { PanelSessions } from '../auth/panel-sessions.service';
 import { LogFile } from './log-file';
 
 /** Injection token of the gateway's LogFile. */
@@ -18,8 +21,15 @@ type SseResponse = {
   setHeader(name: string, value: string): void;
   flushHeaders(): void;
   write(chunk: string): boolean;
+  end(): void;
+  readonly writableLength: number;
   on(event: 'close', listener: () => void): void;
 };
+
+/** Heartbeat (and session re-check) interval of the log stream, in milliseconds. */
+const HEARTBEAT_MS = 15_000;
+/** Bytes a slow log reader may have pending before lines are dropped. */
+const MAX_BUFFERED = 1024 * 1024;
 
 const fileStamp = (date: Date) =>
   date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
@@ -33,7 +43,10 @@ const fileStamp = (date: Date) =>
  */
 @Controller('auth/logs')
 export class LogsController {
-  constructor(@Inject(LOG_FILE) private readonly file: LogFile) {}
+  constructor(
+    @Inject(LOG_FILE) private readonly file: LogFile,
+    private readonly sessions: PanelSessions,
+  ) {}
 
   @Get('download')
   download() {
@@ -52,15 +65,26 @@ export class LogsController {
   }
 
   @Get('stream')
-  stream(@Res() res: SseResponse) {
+  stream(@Headers('authorization') authorization: string | undefined, @Res() res: SseResponse) {
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    const send = (line: string) => res.write(`data: ${line.replace(/\n$/, '')}\n\n`);
+    const send = (line: string) => {
+      // A reader that stops reading loses lines rather than growing the gateway's memory.
+      if (res.writableLength < MAX_BUFFERED) res.write(`data: ${line.replace(/\n$/, '')}\n\n`);
+    };
     for (const line of this.file.tail(50)) send(line);
     const stop = this.file.follow(send);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    const token = bearerToken(authorization);
+    // The session is checked again with each heartbeat: a logout or expiry ends the stream.
+    const heartbeat = setInterval(() => {
+      const check = token.kind === 'token' ? this.sessions.isValid(token.token) : false;
+      void Promise.resolve(check).then(
+        (valid) => (valid ? res.write(': keep-alive\n\n') : res.end()),
+        () => res.end(),
+      );
+    }, HEARTBEAT_MS);
     res.on('close', () => {
       stop();
       clearInterval(heartbeat);

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AuthModule } from '../auth/auth.module';
 import type { GatewayEnv } from '../env/env.schema';
 import { LogFile } from './log-file';
 import { LOG_FILE, LogsController } from './logs.controller';
 
 /** The panel's view of the log file that the gateway logger writes (LOG_FILE). */
 @Module({
+  imports: [AuthModule],
   controllers: [LogsController],
   providers: [
     {

@@ -191,6 +191,39 @@ describe('panel sessions and the API password', () => {
       );
     });
 
+    it('counts wrong API keys as failed password attempts: five a minute, then 429 there and at login', async () => {
+      const client = newClient();
+      const guess = (key: string) =>
+        fetch(`${t.url}/v1/models`, {
+          headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': client },
+        });
+      for (let i = 0; i < 5; i++) expect((await guess(`guess-${i}`)).status).toBe(403);
+      const blocked = await guess(API);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(50);
+      expect(await blocked.json()).toEqual({
+        error: expect.objectContaining({ type: 'rate_limit_error', code: 'too_many_attempts' }),
+      });
+      expect((await login(PANEL, client)).status).toBe(429);
+      expect((await models('', bearer(API))).status).toBe(200);
+    });
+
+    it('answers a large body without a key with 401, without reading it into memory', async () => {
+      const body = JSON.stringify({
+        model: 'x',
+        messages: [{ role: 'user', content: 'a'.repeat(20 * 2 ** 20) }],
+      });
+      const response = await fetch(`${t.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'missing_api_key',
+      );
+    });
+
     it('applies a new API password at once', async () => {
       expect((await save({ api_password: 'api-secret-2' })).status).toBe(200);
       try {

@@ -140,6 +140,15 @@ describe('persisted settings: /config/get and /config/save', () => {
       'proxy',
     ]);
     expect(endpoints.errors[0].reason).toBe('must be an http:// or https:// URL');
+    const bases = await refused({
+      antigravity_api_url: 'https://user:secret@antigravity.example',
+      oauth_proxy_url: 'https://oauth.example/?x=1',
+    });
+    expect(bases.errors.map((e) => e.reason)).toEqual([
+      'must be a base URL without user, password, query or fragment',
+      'must be a base URL without user, password, query or fragment',
+    ]);
+    expect(JSON.stringify(bases)).not.toContain('secret');
     expect(endpoints.errors[3].reason).toMatch(/socks5/);
     expect((await save({ proxy: 'https://proxy.example:8443' })).status).toBe(200);
     expect((await save({ proxy: '' })).status).toBe(200);

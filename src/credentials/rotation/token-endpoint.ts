@@ -1,4 +1,5 @@
 import { type Dispatcher, fetch, type Response } from 'undici';
+import { redactSecrets } from '../../common/redact-url';
 /** Google answers within this, or the refresh counts as a temporary failure (milliseconds). */
 export const TOKEN_TIMEOUT_MS = 30_000;
 
@@ -66,7 +67,7 @@ export async function requestToken(
     const timedOut = (err as Error).name === 'TimeoutError';
     const description = timedOut
       ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s`
-      : `network error (${(err as Error).message})`;
+      : `network error (${redactSecrets((err as Error).message)})`;
     return { failure: { permanent: false, description } };
   }
   const status = response.status;
