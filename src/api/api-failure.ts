@@ -24,7 +24,12 @@ export function describeFailure(err: unknown): { status: number; message: string
 /** Answers a failed model request in the API's own error shape (before any byte was sent). */
 export function sendFailure(res: ServerResponse, flavor: ApiFlavor, err: unknown): void {
   const failure = describeFailure(err);
-  if (!failure || res.headersSent || res.destroyed) return;
+  if (res.headersSent || res.destroyed) {
+    // A stream already began: nothing more can be said, but the client must not hang.
+    if (!res.writableEnded && !res.destroyed) res.end();
+    return;
+  }
+  if (!failure) return;
   res.statusCode = failure.status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(apiErrorBody(flavor, failure.status, failure.message)));

@@ -5,7 +5,10 @@ import {
   type AcquiredCredential,
   CredentialPool,
 } from '../credentials/rotation/credential-pool.service';
-import { CredentialRotation } from '../credentials/rotation/credential-rotation.service';
+import {
+  type CallFailure,
+  CredentialRotation,
+} from '../credentials/rotation/credential-rotation.service';
 import {
   type CodeAssistCall,
   CodeAssistClient,
@@ -71,17 +74,11 @@ export class ModelCaller {
     let last: UpstreamCallError | undefined;
     for (let tried = 0; tried <= retries; tried++) {
       if (tried > 0) await this.pause(signal);
-      const credential = await this.pool.acquire(NS, model);
+      const credential = await this.pool.acquire(NS, model, { needsProject: true });
       if (!credential) throw last ?? new NoCredentialError(model);
-      if (!credential.projectId) {
-        this.logger.warn(`Credential ${credential.name} has no project_id; skipping it`);
-        this.rotation.rotateAway(NS, credential.name);
-        last = new UpstreamCallError(503, `Credential ${credential.name} has no project_id`);
-        continue;
-      }
       const call = {
         accessToken: credential.accessToken,
-        projectId: credential.projectId,
+        projectId: credential.projectId!,
         model,
         request,
         signal,
@@ -109,7 +106,7 @@ export class ModelCaller {
       const error = networkFailure(err);
       if (!error) throw err;
       this.logger.warn(`Upstream call with ${name} failed: ${error.message}`);
-      await this.rotation.recordFailure(NS, name, { modelKey });
+      await this.record(name, { modelKey });
       return { ok: false, error, retry: true };
     }
     if (result.ok) {
@@ -121,12 +118,30 @@ export class ModelCaller {
     }
     const { status, body, headers } = result;
     this.logger.warn(`Upstream answered ${status} for ${call.model} with ${name}`);
-    await this.rotation.recordFailure(NS, name, { status, modelKey, body, headers });
+    if (status === 401) {
+      await this.pool.forgetToken(NS, name, credential.credential).catch((err: Error) => {
+        this.logger.warn(`Could not mark the token of ${name} for refresh: ${err.message}`);
+      });
+    }
+    await this.record(name, { status, modelKey, body, headers });
     return {
       ok: false,
       error: UpstreamCallError.fromFailure(result),
       retry: retryableStatus(status),
     };
+  }
+
+  /**
+   * Records a failure; when storage cannot take it, the call still moves on to another
+   * credential (this one's turn ends in memory) instead of failing the client's request.
+   */
+  private async record(name: string, failure: CallFailure): Promise<void> {
+    try {
+      await this.rotation.recordFailure(NS, name, failure);
+    } catch (err) {
+      this.rotation.rotateAway(NS, name);
+      this.logger.warn(`Recording a failure of ${name} failed: ${(err as Error).message}`);
+    }
   }
 
   private async pause(signal: AbortSignal) {

@@ -44,7 +44,12 @@ export class CodeAssistClient {
   async generate(call: CodeAssistCall): Promise<GenerateResult> {
     const response = await this.post('v1internal:generateContent', call);
     if (response.statusCode >= 300) return failure(response);
-    return { ok: true, response: unwrap(await response.body.json()) };
+    const text = await response.body.text();
+    const answer = unwrap(parseJson(text));
+    if (answer && typeof answer === 'object') return { ok: true, response: answer };
+    // A 200 that is not a Gemini answer (a captive portal, a broken proxy): a bad gateway.
+    const body = 'Upstream answered 200 without a Gemini response';
+    return { ok: false, status: 502, body, headers: response.headers };
   }
 
   /** Opens a stream; its events are the unwrapped chunks, relayed as they arrive. */
@@ -59,6 +64,9 @@ export class CodeAssistClient {
     return request(`${base}/${path}`, {
       method: 'POST',
       dispatcher: this.http.dispatcher(),
+      // Per request as well: not every dispatcher (a SOCKS5 proxy) passes its own on.
+      headersTimeout: this.settings.get('upstream_first_byte_timeout') * 1000,
+      bodyTimeout: this.settings.get('upstream_idle_timeout') * 1000,
       signal: call.signal,
       headers: {
         authorization: `Bearer ${call.accessToken}`,
@@ -74,13 +82,17 @@ type UndiciResponse = Awaited<ReturnType<typeof request>>;
 
 async function failure(response: UndiciResponse): Promise<UpstreamFailure> {
   const text = await response.body.text().catch(() => '');
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: keep the text.
-  }
+  const body = parseJson(text) ?? text;
   return { ok: false, status: response.statusCode, body, headers: response.headers };
+}
+
+/** The JSON value of `text`, or `undefined` when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function unwrap(payload: unknown): unknown {
@@ -92,8 +104,9 @@ function unwrap(payload: unknown): unknown {
 async function* events(body: UndiciResponse['body']): AsyncGenerator<unknown> {
   try {
     for await (const data of sseData(body)) {
-      if (data.trim() === '' || data.trim() === '[DONE]') continue;
-      yield unwrap(JSON.parse(data));
+      const event = unwrap(parseJson(data));
+      // Keep-alive comments, `[DONE]` or a line that is not an answer carry nothing to relay.
+      if (event && typeof event === 'object') yield event;
     }
   } finally {
     // Stopped early (the client left): release the connection.

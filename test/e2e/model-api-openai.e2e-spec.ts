@@ -344,6 +344,32 @@ describe('the OpenAI API, driven by the official openai SDK', () => {
       await g.app.storage.setModelCooldown('geminicli', cooled.name, 'pro', null);
     });
 
+    it('refreshes a token the upstream rejected with 401 before that credential is used again', async () => {
+      g.assist.script(
+        googleError(401, 'Request had invalid authentication credentials.'),
+        textReply('ok'),
+      );
+      const completion = await client.chat.completions.create({
+        model: 'gemini-2.5-pro',
+        messages: [user('hello')],
+      });
+      expect(completion.choices[0].message.content).toBe('ok');
+      const rejected = g.credentials.find((c) => c.token === g.assist.calls()[0].token)!;
+      for (let i = 0; i < g.credentials.length; i++) {
+        await client.chat.completions.create({
+          model: 'gemini-2.5-pro',
+          messages: [user('again')],
+        });
+      }
+      expect(g.google.tokenRequests(`refresh-${rejected.token}`).length).toBe(1);
+      const used = g.assist
+        .calls()
+        .slice(2)
+        .map((c) => c.token);
+      expect(used).not.toContain(rejected.token);
+      expect(used.filter((token) => token!.startsWith('fake-access-')).length).toBeGreaterThan(0);
+    });
+
     it('gives up after the configured retries and answers the upstream status in OpenAI shape', async () => {
       await g.configure({ retry_429_max_retries: 2 });
       g.assist.script(serverError());

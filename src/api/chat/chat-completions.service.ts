@@ -56,7 +56,9 @@ export class ChatCompletionsService {
         () => out.send(beat),
         () => this.caller.generate(variant.base, request, out.signal),
       ).catch((err: unknown) => this.fail(out, err));
-      if (response !== undefined) await this.relay(out, converter, [response]);
+      if (response !== undefined) {
+        await this.relay(out, converter, [response]).catch((err: unknown) => this.fail(out, err));
+      }
       return this.done(out);
     }
     const events = await this.caller.stream(variant.base, request, out.signal);

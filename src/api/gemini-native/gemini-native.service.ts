@@ -48,7 +48,11 @@ export class GeminiNativeService {
         () => out.send(HEARTBEAT),
         () => this.caller.generate(variant.base, request, out.signal),
       ).catch((err: unknown) => this.fail(out, err));
-      if (response !== undefined) await out.send(this.shaped(response as GeminiResponse));
+      if (response !== undefined) {
+        await Promise.resolve()
+          .then(() => out.send(this.shaped(response as GeminiResponse)))
+          .catch((err: unknown) => this.fail(out, err));
+      }
       return out.end();
     }
     const events = await this.caller.stream(variant.base, request, out.signal);
@@ -97,7 +101,17 @@ class JsonArrayWriter {
     this.open();
     if (this.res.destroyed) return;
     const text = `${this.count++ > 0 ? ',\r\n' : ''}${JSON.stringify(data)}`;
-    if (!this.res.write(text)) await new Promise((resolve) => this.res.once('drain', resolve));
+    if (!this.res.write(text)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.res.off('drain', done);
+          this.res.off('close', done);
+          resolve();
+        };
+        this.res.on('drain', done);
+        this.res.on('close', done);
+      });
+    }
   }
 
   end() {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type {
   CredentialData,
   Namespace,
@@ -11,6 +11,9 @@ import { projectIdOf } from './credential-token';
 import { modelKeyFor } from './model-key';
 import { TokenRefresher } from './token-refresher.service';
 import { CredentialRefreshError } from './token-refresh.errors';
+
+/** An expiry in the past: the token is refreshed before its next use. */
+const EXPIRED = new Date(0).toISOString();
 
 /** Credentials tried by one acquire before it gives up. */
 export const MAX_ACQUIRE_ATTEMPTS = 5;
@@ -36,9 +39,12 @@ export class CredentialPool {
   /**
    * Credential data of usable picks, by `ns:name`, so the hot path reads storage only for a
    * credential it has not seen since the last change: any change in storage (from any process,
-   * seen within a second) empties it, and so does every refresh or failure here.
+   * seen within a second) empties it, and so does every refresh or failure here. `generation`
+   * counts the emptyings, so a read that straddles one is not put back.
    */
   private readonly known = new Map<string, CredentialData>();
+  private generation = 0;
+  private readonly logger = new Logger('Credentials');
 
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
@@ -46,17 +52,25 @@ export class CredentialPool {
     private readonly tokens: TokenRefresher,
     changes: StorageChanges,
   ) {
-    changes.subscribe(() => this.known.clear());
+    changes.subscribe(() => {
+      this.known.clear();
+      this.generation++;
+    });
   }
 
   /**
    * Picks the next credential for `model` and makes sure its token works; when a refresh fails,
    * or storage says the pick is disabled or cooling (another process changed it since the last
    * reload), moves on to the next one, up to MAX_ACQUIRE_ATTEMPTS. A credential already known
-   * since the last storage change is not read again: the index is as fresh as that knowledge. Never returns a credential
-   * whose token it could not refresh; `null` when none is usable.
+   * since the last storage change is not read again: the index is as fresh as that knowledge.
+   * Never returns a credential whose token it could not refresh, nor (with `needsProject`) one
+   * without a project id; `null` when none is usable.
    */
-  async acquire(ns: Namespace, model: string): Promise<AcquiredCredential | null> {
+  async acquire(
+    ns: Namespace,
+    model: string,
+    options: { needsProject?: boolean } = {},
+  ): Promise<AcquiredCredential | null> {
     const modelKey = modelKeyFor(ns, model);
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
@@ -67,29 +81,51 @@ export class CredentialPool {
         continue;
       }
       tried.add(name);
-      const key = `${ns}:${name}`;
-      let data = this.known.get(key);
-      if (!data) {
-        const [stored, state] = await Promise.all([
-          this.storage.getCredential(ns, name),
-          this.storage.getState(ns, name),
-        ]);
-        if (!stored || !state || state.disabled || state.modelCooldowns[modelKey] !== undefined) {
-          this.rotation.noteState(ns, name, stored ? state : null);
-          continue;
-        }
-        data = stored;
-      }
-      try {
-        const { accessToken, credential } = await this.tokens.accessToken(ns, name, data);
-        this.known.set(key, credential);
-        return { name, modelKey, accessToken, projectId: projectIdOf(credential), credential };
-      } catch (err) {
-        this.known.delete(key);
-        if (!(err instanceof CredentialRefreshError)) throw err;
+      const acquired = await this.prepare(ns, name, modelKey);
+      if (!acquired) continue;
+      if (options.needsProject && !acquired.projectId) {
+        this.logger.warn(`Credential ${name} has no project_id; it cannot serve ${model}`);
         this.rotation.rotateAway(ns, name);
+        continue;
       }
+      return acquired;
     }
     return null;
+  }
+
+  /**
+   * Marks the credential's access token as dead (the upstream answered 401 with it): the next
+   * pick, in any process, refreshes it first.
+   */
+  async forgetToken(ns: Namespace, name: string, credential: CredentialData): Promise<void> {
+    this.known.delete(`${ns}:${name}`);
+    await this.storage.upsertCredential(ns, name, { ...credential, expiry: EXPIRED });
+  }
+
+  private async prepare(ns: Namespace, name: string, modelKey: string) {
+    const key = `${ns}:${name}`;
+    const generation = this.generation;
+    let data = this.known.get(key);
+    if (!data) {
+      const [stored, state] = await Promise.all([
+        this.storage.getCredential(ns, name),
+        this.storage.getState(ns, name),
+      ]);
+      if (!stored || !state || state.disabled || state.modelCooldowns[modelKey] !== undefined) {
+        this.rotation.noteState(ns, name, stored ? state : null);
+        return undefined;
+      }
+      data = stored;
+    }
+    try {
+      const { accessToken, credential } = await this.tokens.accessToken(ns, name, data);
+      if (generation === this.generation) this.known.set(key, credential);
+      return { name, modelKey, accessToken, projectId: projectIdOf(credential), credential };
+    } catch (err) {
+      this.known.delete(key);
+      if (!(err instanceof CredentialRefreshError)) throw err;
+      this.rotation.rotateAway(ns, name);
+      return undefined;
+    }
   }
 }
