@@ -54,23 +54,24 @@ export class SseWriter {
         this.res.uncork();
       });
     }
-    if (!this.res.write(`data: ${text}${end}${end}`)) await this.drained();
+    if (!this.res.write(`data: ${text}${end}${end}`)) await drained(this.res);
   }
 
   end(): void {
     this.open();
     if (!this.res.destroyed) this.res.end();
   }
+}
 
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.res.off('drain', done);
-        this.res.off('close', done);
-        resolve();
-      };
-      this.res.on('drain', done);
-      this.res.on('close', done);
-    });
-  }
+/** Resolves when `res` can take more data, or is gone (a reader that left never drains). */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -8,7 +8,7 @@ import type { GeminiResponse } from '../gemini/gemini.types';
 import { prepareNativeRequest, withoutThoughts } from '../gemini/gemini-request';
 import { applyVariant, parseModelVariant } from '../gemini/model-variant';
 import { ModelCaller } from '../model-caller.service';
-import { SseWriter } from '../sse-writer';
+import { drained, SseWriter } from '../sse-writer';
 import { heartbeatWhile } from '../heartbeat';
 
 /** What fake streaming sends while it waits: an empty model turn. */
@@ -101,17 +101,7 @@ class JsonArrayWriter {
     this.open();
     if (this.res.destroyed) return;
     const text = `${this.count++ > 0 ? ',\r\n' : ''}${JSON.stringify(data)}`;
-    if (!this.res.write(text)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.res.off('drain', done);
-          this.res.off('close', done);
-          resolve();
-        };
-        this.res.on('drain', done);
-        this.res.on('close', done);
-      });
-    }
+    if (!this.res.write(text)) await drained(this.res);
   }
 
   end() {
