@@ -19,6 +19,8 @@ import { zipSync } from 'fflate';
 import { createPostgresDatabase } from '../test/support/servers';
 import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
+import { runBench } from './run-bench';
+import { type AuthHeaders, panelLogin } from '../test/support/panel-login';
 
 const FILES = 10_000;
 const CHILD_TIMEOUT_MS = 180_000;
@@ -55,13 +57,14 @@ async function multipart(files: Array<[string, Uint8Array]>) {
 
 async function timedUpload(
   url: string,
+  auth: AuthHeaders,
   body: { type: string; body: Uint8Array },
   path = '/auth/upload',
 ) {
   const started = performance.now();
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': body.type },
+    headers: { ...auth, 'content-type': body.type },
     body: body.body,
   });
   const result = (await response.json()) as { uploaded_count?: number; message?: string };
@@ -77,26 +80,29 @@ async function child() {
   await import('reflect-metadata');
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('../src/app.module');
+  const { SettingsService } = await import('../src/config/settings.service');
   const app = await NestFactory.create(AppModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
   try {
+    // The upload routes need a panel session (the default password, as configured here).
+    const auth = await panelLogin(url, app.get(SettingsService).panelPassword().value);
     const encoder = new TextEncoder();
     const files: Array<[string, Uint8Array]> = Array.from({ length: FILES }, (_, i) => [
       `bench-${i}.json`,
       encoder.encode(JSON.stringify(credential(i))),
     ]);
     const body = await multipart(files);
-    const upload = await timedUpload(url, body);
+    const upload = await timedUpload(url, auth, body);
     const skipReupload =
       process.env.BENCH_BACKEND === 'mongodb' && process.env.BENCH_IMPORT_REUPLOAD !== '1';
-    const reupload = skipReupload ? null : await timedUpload(url, body);
+    const reupload = skipReupload ? null : await timedUpload(url, auth, body);
     const archive = zipSync(
       Object.fromEntries(files.map(([name, bytes]) => [`zipped/${name}`, bytes])),
     );
     const zipBody = await multipart([['bench.zip', archive]]);
-    const zip = await timedUpload(url, zipBody, '/antigravity/upload');
+    const zip = await timedUpload(url, auth, zipBody, '/antigravity/upload');
     const figures: Omit<Figures, 'backend'> = {
       upload,
       reupload,
@@ -178,20 +184,4 @@ async function main() {
   }
 }
 
-if (process.argv[2] === 'child') {
-  child().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-} else {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runBench(process.argv[2] === 'child' ? child : main);

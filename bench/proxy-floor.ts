@@ -5,11 +5,10 @@
  * 64 clients, next to the fake upstream itself. Run with `npm run bench:proxy-floor`;
  * BENCH_SECONDS (default 5) sets the length of one figure.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { freePort } from '../test/support/servers';
 import { openPool, run, summarize, type Target } from './proxy/load';
-import { startFakeUpstream } from './proxy/processes';
+import { startFakeUpstream, startScript } from './proxy/processes';
+import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = [1, 64];
@@ -27,16 +26,15 @@ async function measure(target: Target, clients: number) {
 async function main() {
   const upstream = await startFakeUpstream();
   const port = await freePort();
-  const bare = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', resolve(__dirname, 'proxy/bare-relay.ts')],
-    {
-      env: { ...process.env, PORT: String(port), UPSTREAM: upstream.url },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const bare = await startScript(
+    'bare-relay.ts',
+    { PORT: String(port), UPSTREAM: upstream.url },
+    /ready on (\d+)/,
+  ).catch(async (err: unknown) => {
+    await upstream.stop();
+    throw err;
+  });
   try {
-    await new Promise((ready) => bare.stdout!.once('data', ready));
     const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] });
     const json = { 'content-type': 'application/json' };
     const targets: Array<[string, Target]> = [
@@ -56,11 +54,11 @@ async function main() {
       ],
       [
         'bare Nest, canned answer',
-        { origin: `http://127.0.0.1:${port}`, path: '/fixed', headers: json, body, expect: '' },
+        { origin: bare.url, path: '/fixed', headers: json, body, expect: '' },
       ],
       [
         'bare Nest, relay to upstream',
-        { origin: `http://127.0.0.1:${port}`, path: '/relay', headers: json, body, expect: '' },
+        { origin: bare.url, path: '/relay', headers: json, body, expect: '' },
       ],
     ];
     console.log(
@@ -75,12 +73,9 @@ async function main() {
       }
     }
   } finally {
-    bare.kill();
+    await bare.stop();
     await upstream.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

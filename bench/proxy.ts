@@ -29,6 +29,7 @@ import {
   startFakeUpstream,
   startGateway,
 } from './proxy/processes';
+import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_MS = 1_000;
@@ -205,7 +206,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -23,6 +23,7 @@ import { ValidatedStorage } from '../src/storage/validated-storage';
 import { createPostgresDatabase } from '../test/support/servers';
 import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
+import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP = 300;
@@ -152,10 +153,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

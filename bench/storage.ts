@@ -21,6 +21,7 @@ import { ValidatedStorage } from '../src/storage/validated-storage';
 import { createPostgresDatabase } from '../test/support/servers';
 import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
+import { runBench } from './run-bench';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
 const WARMUP = 300;
@@ -262,10 +263,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

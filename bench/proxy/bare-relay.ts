@@ -38,6 +38,11 @@ class BareController {
       headers: { 'content-type': 'application/json', authorization: 'Bearer tok0' },
       body: JSON.stringify({ model: 'gemini-2.5-pro', project: 'p0', request: body }),
     });
+    if (answer.statusCode !== 200) {
+      await answer.body.dump();
+      res.statusCode = 502;
+      return res.end();
+    }
     const json = (await answer.body.json()) as { response: unknown };
     send(res, JSON.stringify(json.response));
   }
@@ -48,4 +53,4 @@ class BareModule {}
 
 void NestFactory.create(BareModule, { logger: false })
   .then((app) => app.listen(Number(process.env.PORT), '127.0.0.1'))
-  .then(() => process.stdout.write('ready\n'));
+  .then(() => process.stdout.write(`ready on ${process.env.PORT}\n`));

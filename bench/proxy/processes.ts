@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../test/support/servers';
 import { tempDir } from '../../test/support/temp-dir';
+import { panelLogin } from '../../test/support/panel-login';
 
 /** The API password and panel password of the benched gateway. */
 export const API_KEY = 'bench-key';
@@ -55,9 +56,22 @@ function rssMiB(pid: number): number | undefined {
 }
 
 /** Starts `bench/proxy/fake-upstream.ts` in its own process and waits for its port. */
-export async function startFakeUpstream(): Promise<BenchProcess> {
-  const script = resolve(__dirname, 'fake-upstream.ts');
+export function startFakeUpstream(): Promise<BenchProcess> {
+  return startScript('fake-upstream.ts', {}, /\{"port":(\d+)\}/);
+}
+
+/**
+ * Starts a TypeScript file of bench/proxy/ in its own process (tracked, so it never outlives the
+ * bench) and waits until its stdout matches `ready`, whose first group is the port it listens on.
+ */
+export async function startScript(
+  file: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<BenchProcess> {
+  const script = resolve(__dirname, file);
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+    env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
@@ -65,16 +79,16 @@ export async function startFakeUpstream(): Promise<BenchProcess> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const { exited, stop, failed } = track(child, () => output);
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(failed('fake upstream did not start')), START_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(failed(`${file} did not start`)), START_TIMEOUT_MS);
     const onData = () => {
-      const match = /\{"port":(\d+)\}/.exec(output);
+      const match = ready.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       resolvePort(Number(match[1]));
     };
     child.stdout!.on('data', onData);
-    void exited.then(() => reject(failed('fake upstream exited')));
+    void exited.then(() => reject(failed(`${file} exited`)));
   }).catch(async (err: unknown) => {
     await stop();
     throw err;
@@ -164,13 +178,7 @@ async function checkBackend(url: string, backend: string) {
 }
 
 async function seedCredentials(url: string) {
-  const login = await fetch(`${url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password: PANEL_PASSWORD }),
-  });
-  const { token } = (await login.json()) as { token?: string };
-  if (!token) throw new Error(`panel login failed: ${login.status}`);
+  const auth = await panelLogin(url, PANEL_PASSWORD);
   const expiry = new Date(Date.now() + 2 * 3600_000).toISOString();
   const credentials = Array.from({ length: CREDENTIALS }, (_, i) => ({
     client_id: 'c',
@@ -182,7 +190,7 @@ async function seedCredentials(url: string) {
   }));
   const response = await fetch(`${url}/creds/import-text`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ content: JSON.stringify(credentials) }),
   });
   const result = (await response.json()) as { imported?: number; message?: string };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJsonBody, sendJson } from '../common/raw-json';
 import { apiErrorBody, type ApiFlavor } from './api-error';
 
 type Request = IncomingMessage & { body?: unknown; _body?: boolean };
@@ -22,11 +23,8 @@ export function apiJsonBody(limitBytes: number, authorized: (req: Request) => bo
     const url = req.url ?? '/';
     const type = String(req.headers['content-type'] ?? '');
     if (req.method !== 'POST' || !MODEL_ROUTE.test(url) || !/json/i.test(type)) return next();
-    const fail = (status: number, message: string) => {
-      res.statusCode = status;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(apiErrorBody(flavorOfPath(url), status, message)));
-    };
+    const fail = (status: number, message: string) =>
+      sendJson(res, status, apiErrorBody(flavorOfPath(url), status, message));
     if (!authorized(req)) {
       req.on('end', () => {
         req.body = {};
@@ -41,25 +39,16 @@ export function apiJsonBody(limitBytes: number, authorized: (req: Request) => bo
       req.resume();
       return fail(415, `Content-Encoding ${encoding} is not supported: send the body uncompressed`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limitBytes) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => {
-      if (size > limitBytes) {
+    void readJsonBody(req, limitBytes).then((read) => {
+      if (read.ok) {
+        req.body = read.body;
+        req._body = true;
+        return next();
+      }
+      if (read.tooLarge) {
         return fail(413, `The request body is larger than ${Math.round(limitBytes / 2 ** 20)} MB`);
       }
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        req.body = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
-      } catch (err) {
-        return fail(400, `The request body is not valid JSON: ${(err as Error).message}`);
-      }
-      req._body = true;
-      next();
+      fail(400, `The request body is ${read.reason}`);
     });
     req.on('error', () => res.destroy());
   };

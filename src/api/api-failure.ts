@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
+import { sendJson } from '../common/raw-json';
 import { ApiInputError } from './gemini/api-input.errors';
 import { apiErrorBody, type ApiFlavor } from './api-error';
 import { ClientGoneError, networkFailure, UpstreamCallError } from './upstream-call.errors';
@@ -29,8 +30,5 @@ export function sendFailure(res: ServerResponse, flavor: ApiFlavor, err: unknown
     if (!res.writableEnded && !res.destroyed) res.end();
     return;
   }
-  if (!failure) return;
-  res.statusCode = failure.status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(apiErrorBody(flavor, failure.status, failure.message)));
+  if (failure) sendJson(res, failure.status, apiErrorBody(flavor, failure.status, failure.message));
 }

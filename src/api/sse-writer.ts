@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { clientSignal } from './client-signal';
 
 /**
  * Server-Sent Events to one client: `data: <json>` events written as they come, waiting when
@@ -6,7 +7,8 @@ import type { ServerResponse } from 'node:http';
  * away so the upstream call can be aborted. `lineEnd` is `\n` (OpenAI) or `\r\n` (Google).
  */
 export class SseWriter {
-  private readonly controller = new AbortController();
+  /** Fires when the client disconnects before the answer ended. */
+  readonly signal: AbortSignal;
   private opened = false;
   private corked = false;
 
@@ -14,18 +16,7 @@ export class SseWriter {
     private readonly res: ServerResponse,
     private readonly lineEnd = '\n',
   ) {
-    res.on('close', () => {
-      if (!res.writableFinished) this.controller.abort();
-    });
-  }
-
-  /** Fires when the client disconnects before the answer ended. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  get isOpen(): boolean {
-    return this.opened;
+    this.signal = clientSignal(res);
   }
 
   /** Sends the status line and event-stream headers now. */

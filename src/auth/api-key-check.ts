@@ -23,16 +23,30 @@ function geminiKey(req: ApiKeyRequest): string | undefined {
   return typeof fromHeader === 'string' && fromHeader !== '' ? fromHeader : undefined;
 }
 
+/** Verdicts already given for a request: the body parser and the guard both ask. */
+const given = new WeakMap<
+  object,
+  { style: ApiKeyStyle; expected: string; verdict: ApiKeyVerdict }
+>();
+
 /**
  * Checks the API password the way the route's style takes it: 401 when no key was sent (or
  * not as Bearer), 403 when the key is wrong. `dual` routes answer as Gemini when a Gemini-style
- * key is present, else as OpenAI.
+ * key is present, else as OpenAI. Asked again for the same request, it answers from memory.
  */
 export function checkApiKey(
   req: ApiKeyRequest,
   style: ApiKeyStyle,
   expected: string,
 ): ApiKeyVerdict {
+  const known = given.get(req);
+  if (known?.style === style && known.expected === expected) return known.verdict;
+  const verdict = verdictOf(req, style, expected);
+  given.set(req, { style, expected, verdict });
+  return verdict;
+}
+
+function verdictOf(req: ApiKeyRequest, style: ApiKeyStyle, expected: string): ApiKeyVerdict {
   const gemini = geminiKey(req);
   const flavor: ApiFlavor =
     style === 'openai' || (style === 'dual' && !gemini) ? 'openai' : 'gemini';

@@ -1,4 +1,5 @@
 import type { CredentialData } from '../storage/storage-backend.interface';
+import { jsonSyntaxReason } from '../common/raw-json';
 
 /** Longest credential name, in UTF-8 bytes (a common file-system limit). */
 export const MAX_NAME_BYTES = 255;
@@ -69,18 +70,6 @@ export function parseCredentialJson(text: string): ParsedCredential {
     return { ok: false, reason: jsonSyntaxReason(err) };
   }
   return parseCredential(json);
-}
-
-/** "not valid JSON", with the position of the error when the parser gives one. */
-export function jsonSyntaxReason(err: unknown): string {
-  // V8 quotes part of the input in its messages: only the position may be repeated.
-  const message = err instanceof Error ? err.message : '';
-  const where = /at position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(message);
-  if (!where)
-    return /end of JSON input/i.test(message) ? 'not valid JSON (ends early)' : 'not valid JSON';
-  return where[2]
-    ? `not valid JSON (error at line ${where[2]} column ${where[3]})`
-    : `not valid JSON (error at position ${where[1]})`;
 }
 
 function isMissing(value: unknown): boolean {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describeWithServers, serverUrl, type ServerName } from '../support/server-env';
 import { createPostgresDatabase, dropPostgresDatabase } from '../support/servers';
-import { type GatewayProcess, startGateway } from './support/gateway-process';
+import { type GatewayProcess, startRunningGateway } from './support/gateway-process';
 
 const suffix = () => randomBytes(4).toString('hex');
 
@@ -70,8 +70,8 @@ for (const backend of BACKENDS) {
       const shared = await backend.setup();
       cleanup = shared.cleanup;
       const env = { ...shared.env, API_PASSWORD: '', TRUST_PROXY: 'loopback' };
-      a = (await startGateway(env)).gateway!;
-      b = (await startGateway(env)).gateway!;
+      a = await startRunningGateway(env);
+      b = await startRunningGateway(env);
     }, 60_000);
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { tempDir } from '../support/temp-dir';
-import { startGateway, type GatewayProcess } from './support/gateway-process';
+import { startRunningGateway, type GatewayProcess } from './support/gateway-process';
 
 function credential(tag: string) {
   return {
@@ -85,7 +85,7 @@ describe('credential files in CREDENTIALS_DIR at start-up', () => {
         'two.json': credential('two'),
         'broken.json': '{"refresh_token": "refresh-broken"',
       });
-      gateway = (await startGateway({ CREDENTIALS_DIR: own.path })).gateway!;
+      gateway = await startRunningGateway({ CREDENTIALS_DIR: own.path });
       const log = gateway.output();
       expect(log).toMatch(
         `[INFO] [CredentialImport] Imported 2 credential files from ${own.path} (1 rejected)`,
@@ -100,7 +100,7 @@ describe('credential files in CREDENTIALS_DIR at start-up', () => {
       expect(info.counts.geminicli).toBe(2);
       await gateway.stop();
 
-      gateway = (await startGateway({ CREDENTIALS_DIR: own.path })).gateway!;
+      gateway = await startRunningGateway({ CREDENTIALS_DIR: own.path });
       expect(gateway.output()).toMatch(
         'Imported 0 credential files from ' +
           `${own.path} (2 already imported earlier, 1 rejected)`,
@@ -114,8 +114,10 @@ describe('credential files in CREDENTIALS_DIR at start-up', () => {
     const own = tempDir('gcli-autoimport-off-');
     try {
       place(own.path, { 'one.json': credential('one') });
-      gateway = (await startGateway({ CREDENTIALS_DIR: own.path, AUTO_IMPORT_CREDS: 'false' }))
-        .gateway!;
+      gateway = await startRunningGateway({
+        CREDENTIALS_DIR: own.path,
+        AUTO_IMPORT_CREDS: 'false',
+      });
       const info = (await (
         await fetch(`${gateway.url}/api/auth/storage-info`, { headers: await gateway.login() })
       ).json()) as any;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresDatabase, dropPostgresDatabase, freePort } from '../support/servers';
 import { describeWithServers, serverUrl } from '../support/server-env';
-import { startGateway, type GatewayProcess } from './support/gateway-process';
+import { startRunningGateway, type GatewayProcess } from './support/gateway-process';
 
 const PASSWORD = 'hunter2-failover';
 const unique = () => randomBytes(5).toString('hex');
@@ -58,9 +58,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
     });
 
     const start = async (env: Record<string, string>) => {
-      const result = await startGateway({ STORAGE_CONNECT_TIMEOUT_MS: '3000', ...env });
-      if (!result.gateway) throw new Error(`gateway did not start:\n${result.output}`);
-      gateway = result.gateway;
+      gateway = await startRunningGateway({ STORAGE_CONNECT_TIMEOUT_MS: '3000', ...env });
       return gateway;
     };
 

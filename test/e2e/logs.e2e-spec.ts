@@ -1,11 +1,11 @@
-import { type GatewayProcess, startGateway } from './support/gateway-process';
+import { type GatewayProcess, startRunningGateway } from './support/gateway-process';
 
 describe('the log file routes of the panel', () => {
   let gateway: GatewayProcess;
   let auth: Record<string, string>;
 
   beforeAll(async () => {
-    gateway = (await startGateway()).gateway!;
+    gateway = await startRunningGateway();
     auth = await gateway.login();
   }, 60_000);
   afterAll(() => gateway.stop());

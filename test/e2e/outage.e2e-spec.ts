@@ -4,7 +4,7 @@ import type { StorageBackend } from '../../src/storage/storage-backend.interface
 import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { type ServerHandle, startPostgres, startRedis } from '../support/servers';
 import { describeWithServers } from '../support/server-env';
-import { startGateway, type GatewayProcess } from './support/gateway-process';
+import { startRunningGateway, type GatewayProcess } from './support/gateway-process';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,9 +60,7 @@ describeWithServers(['redis', 'postgres'])(
 
       beforeAll(async () => {
         server = await start();
-        const result = await startGateway({ ...env(server), STORAGE_FALLBACK: 'false' });
-        if (!result.gateway) throw new Error(`gateway did not start:\n${result.output}`);
-        gateway = result.gateway;
+        gateway = await startRunningGateway({ ...env(server), STORAGE_FALLBACK: 'false' });
       }, 60_000);
 
       afterAll(async () => {

@@ -48,7 +48,15 @@ export async function createTestApp(
   const url = `http://127.0.0.1:${port}`;
   const panelPassword = app.get(SettingsService).panelPassword().value;
   let auth: AuthHeaders = { authorization: 'Bearer not-logged-in' };
-  if (options.login ?? true) auth = await panelLogin(url, panelPassword);
+  if (options.login ?? true) {
+    try {
+      auth = await panelLogin(url, panelPassword);
+    } catch (err) {
+      await app.close();
+      dir.remove();
+      throw err;
+    }
+  }
   return {
     app,
     url,

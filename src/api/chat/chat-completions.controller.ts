@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiKeyAuth } from '../../auth/auth.decorators';
+import { sendJson } from '../../common/raw-json';
 import { sendFailure } from '../api-failure';
 import { ChatCompletionsService } from './chat-completions.service';
 
@@ -14,10 +15,7 @@ export class ChatCompletionsController {
   async complete(@Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
     try {
       const completion = await this.chat.complete(body, res);
-      if (completion === undefined || res.headersSent || res.destroyed) return;
-      res.statusCode = 200;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(completion));
+      if (completion !== undefined) sendJson(res, 200, completion);
     } catch (err) {
       sendFailure(res, 'openai', err);
     }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiKeyAuth } from '../../auth/auth.decorators';
+import { sendJson } from '../../common/raw-json';
 import { sendFailure } from '../api-failure';
 import { geminiErrorBody } from '../api-error';
 import { estimateTokens } from '../gemini/gemini-request';
@@ -31,24 +32,19 @@ export class GeminiNativeController {
     const model = modelIdOf(path.slice(0, Math.max(cut, 0)));
     const action = cut < 0 ? '' : path.slice(cut + 1);
     try {
-      if (action === 'generateContent')
-        return json(res, await this.gemini.generate(model, body, res));
+      if (action === 'generateContent') {
+        return sendJson(res, 200, await this.gemini.generate(model, body, res));
+      }
       if (action === 'streamGenerateContent') {
         return await this.gemini.stream(model, body, res, alt === 'sse');
       }
-      if (action === 'countTokens') return json(res, { totalTokens: estimateTokens(body) });
+      if (action === 'countTokens') {
+        return sendJson(res, 200, { totalTokens: estimateTokens(body) });
+      }
       const message = `Unknown method "${action}": use generateContent, streamGenerateContent or countTokens`;
-      res.statusCode = 404;
-      return json(res, geminiErrorBody(404, message), 404);
+      return sendJson(res, 404, geminiErrorBody(404, message));
     } catch (err) {
       sendFailure(res, 'gemini', err);
     }
   }
-}
-
-function json(res: ServerResponse, body: unknown, status = 200): void {
-  if (res.headersSent || res.destroyed) return;
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
 }

@@ -6,6 +6,7 @@ import type {
 } from '../../storage/storage-backend.interface';
 import { InjectStorage } from '../../storage/storage.decorators';
 import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
+import { summarizeAll } from '../rotation/index-loader';
 
 /** Summary rows read per round trip while collecting every credential's state. */
 const PAGE_SIZE = 5_000;
@@ -57,13 +58,8 @@ export class CredentialDedupeService {
     };
   }
 
-  private async allSummaries(ns: Namespace): Promise<CredentialSummary[]> {
-    const all: CredentialSummary[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const page = await this.storage.summarize(ns, { offset, limit: PAGE_SIZE });
-      all.push(...page.items);
-      if (page.items.length < PAGE_SIZE) return all;
-    }
+  private allSummaries(ns: Namespace): Promise<CredentialSummary[]> {
+    return summarizeAll(this.storage, ns, {}, PAGE_SIZE);
   }
 }
 

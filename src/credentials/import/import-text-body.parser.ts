@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonSyntaxReason } from '../credential-file';
+import { readJsonBody, sendJson } from '../../common/raw-json';
 import { formatBytes, IMPORT_LIMITS } from './import.constants';
 
 /**
@@ -37,26 +37,16 @@ export class ImportTextBodyParser {
 export function parseImportTextBody(req: Request, res: ServerResponse, next: () => void): void {
   if (req.method !== 'POST' || !PATHS.has(routeOf(req.url)) || !isPlainJson(req)) return next();
   const cap = IMPORT_LIMITS.maxTextBodyBytes;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= cap) chunks.push(chunk);
-    else if (size > 4 * cap) req.destroy();
-    else chunks.length = 0;
-  });
-  req.on('end', () => {
-    if (size > cap) {
+  void readJsonBody(req, cap).then((read) => {
+    if (read.ok) {
+      req.body = read.body;
+      return next();
+    }
+    if (read.tooLarge) {
       const message = `The request body is larger than ${formatBytes(cap)}; split it, or upload a ZIP`;
       return reply(res, HttpStatus.PAYLOAD_TOO_LARGE, message);
     }
-    const text = Buffer.concat(chunks).toString('utf8');
-    try {
-      req.body = text.trim() === '' ? {} : JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (err) {
-      return reply(res, HttpStatus.BAD_REQUEST, `The request body is ${jsonSyntaxReason(err)}`);
-    }
-    next();
+    reply(res, HttpStatus.BAD_REQUEST, `The request body is ${read.reason}`);
   });
 }
 
@@ -77,7 +67,5 @@ function isPlainJson(req: Request): boolean {
 }
 
 function reply(res: ServerResponse, statusCode: number, message: string): void {
-  res.statusCode = statusCode;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ statusCode, message }));
+  sendJson(res, statusCode, { statusCode, message });
 }

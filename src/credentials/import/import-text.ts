@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import type { CredentialData } from '../../storage/storage-backend.interface';
-import { jsonSyntaxReason, parseCredential, validateCredentialName } from '../credential-file';
+import { jsonSyntaxReason } from '../../common/raw-json';
+import { parseCredential, validateCredentialName } from '../credential-file';
 import type { ImportItem } from './import-items';
 import { IMPORT_LIMITS } from './import.constants';
 

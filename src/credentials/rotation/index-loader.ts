@@ -43,15 +43,17 @@ export async function loadSnapshot(storage: StorageBackend, ns: Namespace): Prom
   return { names, disabled: disabled.map((item) => item.name), cooldowns: cooling };
 }
 
-async function summarizeAll(
+/** Every summary matching `query`, read page by page (`pageSize` items a read). */
+export async function summarizeAll(
   storage: StorageBackend,
   ns: Namespace,
-  query: SummaryQuery,
+  query: Omit<SummaryQuery, 'offset' | 'limit'>,
+  pageSize = PAGE,
 ): Promise<CredentialSummary[]> {
   let items: CredentialSummary[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await storage.summarize(ns, { ...query, offset, limit: PAGE });
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await storage.summarize(ns, { ...query, offset, limit: pageSize });
     items = offset === 0 ? page.items : items.concat(page.items);
-    if (page.items.length < PAGE) return items;
+    if (page.items.length < pageSize) return items;
   }
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type AuthHeaders, panelLogin } from '../../support/panel-login';
+import { freePort } from '../../support/servers';
 import { tempDir } from '../../support/temp-dir';
 
 /** The panel password a gateway gets when the test names none (so degraded starts can log in). */
@@ -9,17 +9,8 @@ export const E2E_PANEL_PASSWORD = 'e2e-panel-password';
 
 const MAIN = resolve('dist/main.js');
 
-/** A free TCP port on loopback (nothing listens there once this returns). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+/** Re-exported for the specs that start gateways: the one free-port finder of the tests. */
+export { freePort };
 
 export interface GatewayProcess {
   url: string;
@@ -115,4 +106,14 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** Starts the gateway like `startGateway` and fails, with its output, when it does not listen. */
+export async function startRunningGateway(
+  env: Record<string, string> = {},
+  timeoutMs?: number,
+): Promise<GatewayProcess> {
+  const result = await startGateway(env, timeoutMs);
+  if (!result.gateway) throw new Error(`gateway did not start:\n${result.output}`);
+  return result.gateway;
 }
