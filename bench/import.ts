@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { zipSync } from 'fflate';
+import { GATEWAY_APP_OPTIONS } from '../src/app.options';
 import { createPostgresDatabase } from '../test/support/servers';
 import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
@@ -81,7 +82,7 @@ async function child() {
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('../src/app.module');
   const { SettingsService } = await import('../src/config/settings.service');
-  const app = await NestFactory.create(AppModule, { logger: ['error'] });
+  const app = await NestFactory.create(AppModule, { ...GATEWAY_APP_OPTIONS, logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;

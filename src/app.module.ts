@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiModule } from './api/api.module';
 import { AuthModule } from './auth/auth.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GatewayConfigModule } from './config/gateway-config.module';
-import { StorageExceptionFilter } from './common/storage-exception.filter';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
 import { LogsModule } from './logs/logs.module';
@@ -40,6 +41,9 @@ import { StorageModule } from './storage/storage.module';
     ApiModule,
     LogsModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: StorageExceptionFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+  ],
 })
 export class AppModule {}

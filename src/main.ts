@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { GATEWAY_APP_OPTIONS } from './app.options';
 import { configureApp } from './app.setup';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, validateEnv } from './env/env.schema';
@@ -25,6 +26,7 @@ async function bootstrap() {
     const { AppModule } = await import('./app.module');
     const { SettingsService } = await import('./config/settings.service');
     const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+      ...GATEWAY_APP_OPTIONS,
       logger,
       bufferLogs: false,
     });

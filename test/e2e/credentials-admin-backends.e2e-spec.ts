@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { GATEWAY_APP_OPTIONS } from '../../src/app.options';
 import { AppModule } from '../../src/app.module';
 import { SettingsService } from '../../src/config/settings.service';
 import { validateEnv } from '../../src/env/env.schema';
@@ -62,7 +63,7 @@ async function startApp(env: Record<string, string>) {
     .useValue({ candidates, fallback: false, connectTimeoutMs: 10_000 })
     .setLogger({ log() {}, error() {}, warn() {} })
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ ...GATEWAY_APP_OPTIONS, logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
@@ -162,8 +163,8 @@ describeWithServers(['redis', 'postgres', 'mongodb']).each(backends)(
       expect(disabled).toMatchObject({
         success_count: 1,
         total_count: 2,
-        succeeded: ['a.json'],
-        errors: [{ filename: 'ghost.json' }],
+        succeeded_files: ['a.json'],
+        failures: [{ filename: 'ghost.json' }],
       });
       expect((await storage.getState('geminicli', 'a.json'))?.disabled).toBe(true);
 

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { GATEWAY_APP_OPTIONS } from '../../src/app.options';
 import { SettingsService } from '../../src/config/settings.service';
 import { STORAGE } from '../../src/storage/storage.constants';
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
@@ -16,7 +17,7 @@ describe('when storage goes away after start-up', () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .setLogger({ log() {}, error() {}, warn() {} })
       .compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication({ ...GATEWAY_APP_OPTIONS, logger: false });
     await app.init();
   });
 

@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { GATEWAY_APP_OPTIONS } from '../../src/app.options';
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
 import { type AuthHeaders, panelLogin } from './panel-login';
 import { tempDir } from './temp-dir';
@@ -40,6 +41,7 @@ export async function createTestApp(
   const { configureApp } = await import('../../src/app.setup');
   const { SettingsService } = await import('../../src/config/settings.service');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    ...GATEWAY_APP_OPTIONS,
     logger: process.env.TEST_LOGS === '1' ? undefined : false,
   });
   configureApp(app);

@@ -10,7 +10,9 @@ import {
   StreamableFile,
   UsePipes,
 } from '@nestjs/common';
+import { JsonBody } from '../../common/json-body.interceptor';
 import { schemaValidationPipe } from '../../common/schema-validation.pipe';
+import { IMPORT_TEXT_BODY } from '../import/import.constants';
 import type { Namespace } from '../../storage/storage-backend.interface';
 import { withTwin } from '../namespace';
 import { CredentialNamespace } from './credential-admin.decorators';
@@ -22,6 +24,7 @@ import {
   type BatchBody,
   type StatusQuery,
 } from './credential-admin.schema';
+import { batchResultView } from './batch-result.view';
 import { CredentialAdminService } from './credential-admin.service';
 import { CredentialDedupeService } from './credential-dedupe.service';
 import {
@@ -90,11 +93,12 @@ export class CredentialAdminController {
 
   @Post(withTwin('creds/batch-action'))
   @HttpCode(200)
-  batchAction(
+  @JsonBody(IMPORT_TEXT_BODY)
+  async batchAction(
     @CredentialNamespace() ns: Namespace,
     @Body({ schema: batchBodySchema }) body: BatchBody,
   ) {
-    return this.admin.batch(ns, body.action, body.filenames);
+    return batchResultView(ns, await this.admin.batch(ns, body.action, body.filenames));
   }
 
   @Post(withTwin('creds/dedupe'))

@@ -9,10 +9,11 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
+import { JsonBody } from '../../common/json-body.interceptor';
 import { namespaceOfPath, withTwin } from '../namespace';
 import { CredentialImportService } from './credential-import.service';
 import type { UploadedCredentialFile } from './import-items';
-import { IMPORT_LIMITS, MAX_UPLOAD_FIELDS } from './import.constants';
+import { IMPORT_LIMITS, IMPORT_TEXT_BODY, MAX_UPLOAD_FIELDS } from './import.constants';
 import { UploadErrorsFilter } from './upload-errors.filter';
 import { CappedMemoryStorage } from './upload-storage';
 
@@ -58,6 +59,7 @@ export class CredentialImportController {
 
   @Post(withTwin('creds/import-text'))
   @HttpCode(200)
+  @JsonBody(IMPORT_TEXT_BODY)
   importText(@Req() req: { path: string }, @Body() body: unknown) {
     return this.imports.importText(namespaceOfPath(req.path), body);
   }

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CredentialImportController } from './credential-import.controller';
 import { CredentialImportService } from './credential-import.service';
-import { ImportTextBodyParser } from './import-text-body.parser';
 import { StartupImportService } from './startup-import.service';
 
 /** Credential import: uploads, pasted JSON, and the files of CREDENTIALS_DIR at start-up. */
 @Module({
   controllers: [CredentialImportController],
-  providers: [CredentialImportService, StartupImportService, ImportTextBodyParser],
+  providers: [CredentialImportService, StartupImportService],
   exports: [CredentialImportService],
 })
 export class CredentialImportModule {}

@@ -21,10 +21,13 @@ export const IMPORT_LIMITS = {
   maxTextItems: 20_000,
 } as const;
 
-/** `1048576` as `1 MiB`, for messages. */
-export function formatBytes(bytes: number): string {
-  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / 1024} KiB`;
-}
+export { formatBytes } from '../../common/format-bytes';
 
 /** Text fields accepted beside the files of an upload (they are ignored). */
 export const MAX_UPLOAD_FIELDS = 100;
+
+/** The JSON body cap of pasted imports and batch actions (up to 20,000 names). */
+export const IMPORT_TEXT_BODY = {
+  limitBytes: IMPORT_LIMITS.maxTextBodyBytes,
+  tooLargeHint: 'split it, or upload a ZIP',
+};
