@@ -1,6 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
+import { resolve } from 'node:path';
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { redactUrl } from '../common/redact-url';
+import type { GatewayEnv } from '../env/env.schema';
 import type { StorageBackend } from '../storage/storage-backend.interface';
 import { InjectStorage } from '../storage/storage.decorators';
 import { parseSetting } from './settings-env';
@@ -22,6 +25,14 @@ function shownUrl(url: string): string {
 /** What a masked secret looks like in responses; sending it back means "unchanged". */
 export const MASK = '********';
 
+/**
+ * Shown with the settings but set only by the environment (they decide where storage lives):
+ * read-only, accepted back unchanged, since the Python gcli2api's panel posts them with every save.
+ */
+const ENV_ONLY = { credentials_dir: 'CREDENTIALS_DIR' } as const;
+type EnvOnlyKey = keyof typeof ENV_ONLY;
+const isEnvOnlyKey = (key: string): key is EnvOnlyKey => Object.hasOwn(ENV_ONLY, key);
+
 export interface SettingProblem {
   key: string;
   reason: string;
@@ -30,7 +41,8 @@ export interface SettingProblem {
 /** The settings as the panel sees them: secrets masked, with what is locked or needs a restart. */
 export interface SettingsView {
   config: Record<string, unknown>;
-  env_locked: SettingKey[];
+  /** Settings an environment variable fixes, and the env-only ones such as `credentials_dir`. */
+  env_locked: string[];
   restart_required: SettingKey[];
   /** True while the API or panel password is still the default `pwd`. */
   default_password_in_use: boolean;
@@ -48,13 +60,17 @@ export class SettingsEditor {
   constructor(
     private readonly settings: SettingsService,
     @InjectStorage() private readonly storage: StorageBackend,
+    private readonly env: ConfigService<GatewayEnv, true>,
   ) {}
 
   view(): SettingsView {
-    const config = Object.fromEntries(SETTING_KEYS.map((key) => [key, this.shown(key)]));
+    const config: Record<string, unknown> = Object.fromEntries(
+      SETTING_KEYS.map((key) => [key, this.shown(key)]),
+    );
+    for (const key of Object.keys(ENV_ONLY) as EnvOnlyKey[]) config[key] = this.envOnly(key);
     return {
       config,
-      env_locked: this.settings.locked(),
+      env_locked: [...this.settings.locked(), ...(Object.keys(ENV_ONLY) as EnvOnlyKey[])],
       restart_required: SETTING_KEYS.filter((key) => SETTINGS[key].restart),
       default_password_in_use: [this.settings.apiPassword(), this.settings.panelPassword()].some(
         (p) => p.value === DEFAULT_PASSWORD,
@@ -73,19 +89,30 @@ export class SettingsEditor {
     const remove: string[] = [];
     const problems: SettingProblem[] = [];
     for (const [key, value] of Object.entries(submitted)) {
+      if (isEnvOnlyKey(key)) {
+        if (!this.sameEnvOnly(key, value))
+          problems.push({ key, reason: lockedReason(ENV_ONLY[key]) });
+        continue;
+      }
       if (!isSettingKey(key)) {
         problems.push({ key, reason: 'is not a known setting' });
         continue;
       }
       const definition = SETTINGS[key];
-      // A value sent back as shown (masked) means "unchanged", as does an empty secret.
-      if (value === this.shown(key) || (definition.secret && value === '')) continue;
+      // A value sent back as shown means "unchanged", as do the mask and an empty secret: the
+      // mask is never a value, whatever the setting holds now.
+      if (value === this.shown(key)) continue;
+      if (definition.secret && (value === MASK || value === '')) continue;
+      if (definition.url && typeof value === 'string' && value.includes('***')) {
+        problems.push({
+          key,
+          reason: 'holds a masked password: send the whole URL, or the value /config/get shows',
+        });
+        continue;
+      }
       if (this.settings.source(key) === 'env') {
         if (!this.unchanged(key, value)) {
-          problems.push({
-            key,
-            reason: `is set by the environment variable ${definition.env} and cannot be changed here`,
-          });
+          problems.push({ key, reason: lockedReason(definition.env) });
         }
         continue;
       }
@@ -126,8 +153,22 @@ export class SettingsEditor {
     return value;
   }
 
+  private envOnly(key: EnvOnlyKey): string {
+    return this.env.get(ENV_ONLY[key], { infer: true });
+  }
+
+  /** The env-only value sent back as shown, or naming the same directory. */
+  private sameEnvOnly(key: EnvOnlyKey, value: unknown): boolean {
+    const current = this.envOnly(key);
+    return typeof value === 'string' && (value === current || resolve(value) === resolve(current));
+  }
+
   private unchanged(key: SettingKey, value: unknown): boolean {
     const parsed = parseSetting(SETTINGS[key], value);
     return parsed.ok && isDeepStrictEqual(parsed.value, this.settings.get(key));
   }
+}
+
+function lockedReason(variable: string): string {
+  return `is set by the environment variable ${variable} and cannot be changed here`;
 }

@@ -44,7 +44,8 @@ describe('persisted settings: /config/get and /config/save', () => {
 
   it('lists every setting with its effective value, secrets masked, and which are locked', async () => {
     const body = await view();
-    expect(Object.keys(body.config).sort()).toEqual([...SETTING_KEYS].sort());
+    // Every setting, and the env-only credentials_dir (shown read-only).
+    expect(Object.keys(body.config).sort()).toEqual([...SETTING_KEYS, 'credentials_dir'].sort());
     expect(body.config).toMatchObject({
       password: '********',
       api_password: '',
