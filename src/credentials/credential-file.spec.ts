@@ -25,6 +25,10 @@ describe('validateCredentialName', () => {
     ['nul\0.json', 'the name must not contain control characters'],
     ['del\u007f.json', 'the name must not contain control characters'],
     ['c1\u0085.json', 'the name must not contain control characters'],
+    ...['\u202a', '\u202e', '\u2066', '\u2069', '\u200f'].map((bidi) => [
+      `${bidi}gnp.json`,
+      'the name must not contain bidirectional text controls (U+202A-U+202E, U+2066-U+2069, ...)',
+    ]),
     [`${'x'.repeat(251)}.json`, 'the name is longer than 255 bytes'],
     [`${'é'.repeat(126)}.json`, 'the name is longer than 255 bytes'],
     ['notes.txt', 'the name must end with .json'],

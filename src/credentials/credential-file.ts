@@ -1,5 +1,6 @@
 import type { CredentialData } from '../storage/storage-backend.interface';
 import { jsonSyntaxReason } from '../common/raw-json';
+import { BIDI_CONTROLS, CONTROL_CHARS } from '../common/unsafe-chars';
 
 /** Longest credential name, in UTF-8 bytes (a common file-system limit). */
 export const MAX_NAME_BYTES = 255;
@@ -8,10 +9,6 @@ export const MAX_NAME_BYTES = 255;
 export const MAX_CREDENTIAL_DEPTH = 32;
 
 export type ParsedCredential = { ok: true; data: CredentialData } | { ok: false; reason: string };
-
-// C0 controls, DEL and C1 controls: invisible in listings and unsafe in headers and archives.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Checks that `name` is a safe credential name: a plain file name ending in `.json` (any case),
@@ -22,7 +19,10 @@ export function validateCredentialName(name: unknown): string | null {
   if (typeof name !== 'string' || name.length === 0) return 'the name is empty';
   if (name.includes('/') || name.includes('\\')) return 'the name must not contain / or \\';
   if (name.includes('..')) return 'the name must not contain ..';
-  if (CONTROL.test(name)) return 'the name must not contain control characters';
+  if (CONTROL_CHARS.test(name)) return 'the name must not contain control characters';
+  if (BIDI_CONTROLS.test(name)) {
+    return 'the name must not contain bidirectional text controls (U+202A-U+202E, U+2066-U+2069, ...)';
+  }
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) {
     return `the name is longer than ${MAX_NAME_BYTES} bytes`;
   }

@@ -1,9 +1,9 @@
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { UNSHOWABLE_CHARS } from '../../common/unsafe-chars';
+
 const MAX_SHOWN = 200;
 
-/** A client-given name made safe for a message or a log line: no control characters, bounded. */
+/** A client-given name made safe for a message or a log line: no control or bidirectional formatting characters, bounded. */
 export function shown(name: string): string {
-  const clean = name.replace(CONTROL, '?');
+  const clean = name.replace(UNSHOWABLE_CHARS, '?');
   return clean.length > MAX_SHOWN ? `${clean.slice(0, MAX_SHOWN)}…` : clean;
 }
