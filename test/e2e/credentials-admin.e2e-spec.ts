@@ -440,15 +440,20 @@ describe('credential admin routes', () => {
       });
 
       expect(status).toBe(200);
+      // The Python gcli2api's field names and types, with the per-name detail in new fields.
       expect(body).toEqual({
         success_count: 2,
         total_count: 4,
-        succeeded: ['a.json', 'c.json'],
         errors: [
+          expect.stringMatching(/^ghost\.json: .*ghost\.json/),
+          expect.stringMatching(/^A\.json: /),
+        ],
+        message: expect.any(String),
+        succeeded_files: ['a.json', 'c.json'],
+        failures: [
           { filename: 'ghost.json', message: expect.stringContaining('ghost.json') },
           { filename: 'A.json', message: expect.stringContaining('A.json') },
         ],
-        message: expect.any(String),
       });
       const disabled = await get('/creds/status?status_filter=disabled');
       expect(names(disabled.body)).toEqual(['a.json', 'c.json']);
@@ -471,8 +476,8 @@ describe('credential admin routes', () => {
       expect(deleted.body).toMatchObject({
         success_count: 2,
         total_count: 3,
-        succeeded: ['b.json', ODD_NAME],
-        errors: [{ filename: 'never.json' }],
+        succeeded_files: ['b.json', ODD_NAME],
+        failures: [{ filename: 'never.json' }],
       });
       expect(await storage.listCredentialNames('geminicli')).toEqual(['a.json', 'c.json']);
       expect((await storage.getState('geminicli', 'a.json'))?.disabled).toBe(false);
@@ -640,7 +645,35 @@ describe('credential admin routes', () => {
         action: 'delete',
         filenames: ['ag-only.json'],
       });
-      expect(batch.body.success_count).toBe(1);
+      // The antigravity twin keeps its own reference shape: counts, and results per name.
+      expect(batch.body).toEqual({
+        success: true,
+        success_count: 1,
+        total: 1,
+        succeeded: 1,
+        failed: 0,
+        results: [{ filename: 'ag-only.json', success: true }],
+        message: expect.any(String),
+      });
+      const partly = await post('/antigravity/creds/batch-action', {
+        action: 'disable',
+        filenames: ['ghost.json', 'same.json'],
+      });
+      expect(partly.body).toMatchObject({
+        success: false,
+        success_count: 1,
+        total: 2,
+        succeeded: 1,
+        failed: 1,
+        results: [
+          {
+            filename: 'ghost.json',
+            success: false,
+            message: expect.stringContaining('ghost.json'),
+          },
+          { filename: 'same.json', success: true },
+        ],
+      });
       expect(
         (await post('/creds/action', { filename: 'ag-only.json', action: 'delete' })).status,
       ).toBe(404);

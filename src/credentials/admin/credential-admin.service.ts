@@ -1,3 +1,4 @@
+import type { BatchOutcome } from './batch-result.view';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type {
   CredentialData,
@@ -87,10 +88,14 @@ export class CredentialAdminService {
   }
 
   /**
-   * Applies one action to many credentials; names that match none, or that storage refuses, are
-   * reported in `errors` while the rest go ahead. A repeated name counts once.
+   * Applies one action to many credentials; names that match none, or that storage refuses, get
+   * their reason while the rest go ahead. A repeated name counts once.
    */
-  async batch(ns: Namespace, action: AdminAction, filenames: readonly string[]) {
+  async batch(
+    ns: Namespace,
+    action: AdminAction,
+    filenames: readonly string[],
+  ): Promise<BatchOutcome> {
     const names = [...new Set(filenames)];
     const failures = await mapConcurrent(names, ADMIN_CONCURRENCY, async (name) => {
       try {
@@ -100,18 +105,7 @@ export class CredentialAdminService {
         throw err;
       }
     });
-    const succeeded = names.filter((_, i) => failures[i] === null);
-    const errors = names.flatMap((filename, i) => {
-      const message = failures[i];
-      return message === null ? [] : [{ filename, message }];
-    });
-    return {
-      success_count: succeeded.length,
-      total_count: names.length,
-      succeeded,
-      errors,
-      message: `Batch ${action}: ${succeeded.length} of ${names.length} succeeded`,
-    };
+    return { action, results: names.map((filename, i) => ({ filename, error: failures[i] })) };
   }
 
   private apply(ns: Namespace, name: string, action: AdminAction): Promise<boolean> {
