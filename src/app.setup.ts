@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { apiJsonBody, flavorOfPath } from './api/api-body.parser';
 import { type ApiKeyRequest, checkApiKey } from './auth/api-key-check';
@@ -13,7 +14,7 @@ import type { GatewayEnv } from './env/env.schema';
  */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(ConfigService<GatewayEnv, true>);
-  app.set('trust proxy', config.get('TRUST_PROXY', { infer: true }));
+  app.set('trust proxy', trustedProxies(config.get('TRUST_PROXY', { infer: true })));
   app.disable('x-powered-by');
   // Idle keep-alive connections outlive a client's or proxy's own idle timeout (commonly 4-60 s),
   // so the server never closes a connection a client is about to reuse.
@@ -30,4 +31,18 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.enableCors({ origin: '*', exposedHeaders: ['Retry-After', 'Content-Disposition'] });
+}
+
+/**
+ * Express's `trust proxy`, except that `true` means one hop: Express would take the leftmost
+ * X-Forwarded-For entry, which the client writes itself, and a client could then pick a new
+ * address for every guess at the password. One hop reads the address the nearest proxy saw.
+ */
+export function trustedProxies(value: boolean | number | string): boolean | number | string {
+  if (value !== true) return value;
+  new Logger('Gateway').warn(
+    'TRUST_PROXY=true is taken as one proxy hop (the address your reverse proxy saw); set the ' +
+      'number of proxies in front of the gateway or their addresses (e.g. loopback, 10.0.0.0/8)',
+  );
+  return 1;
 }

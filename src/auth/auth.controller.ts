@@ -61,7 +61,7 @@ export class AuthController {
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
   ) {
     const client = req.ip;
-    const wait = this.throttle.retryAfter(client);
+    const wait = await this.throttle.retryAfter(client);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       throw new HttpException(
@@ -71,7 +71,7 @@ export class AuthController {
     }
     const panel = this.settings.panelPassword();
     if (!sameSecret(body.password, panel.value)) {
-      this.throttle.fail(client);
+      await this.throttle.fail(client);
       this.logger.warn(`Failed panel login from ${client ?? 'an unknown address'}`);
       throw new UnauthorizedException('Wrong panel password');
     }
@@ -80,7 +80,7 @@ export class AuthController {
       this.logger.warn(`Refused a panel login: ${reason}`);
       throw new ServiceUnavailableException(reason);
     }
-    this.throttle.succeed(client);
+    await this.throttle.succeed(client);
     const session = await this.sessions.start();
     return {
       token: session.token,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { Clock } from '../common/clock';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { DefaultPasswordWarning } from './default-password.warning';
@@ -12,6 +13,7 @@ import { PasswordThrottle } from './password-throttle.service';
   providers: [
     PanelSessions,
     PasswordThrottle,
+    Clock,
     DefaultPasswordWarning,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

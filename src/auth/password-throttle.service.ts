@@ -1,29 +1,114 @@
 import { Injectable } from '@nestjs/common';
 import { isIPv6 } from 'node:net';
+import { Clock } from '../common/clock';
+import type { StorageBackend } from '../storage/storage-backend.interface';
+import { InjectStorage } from '../storage/storage.decorators';
 import { LoginThrottle } from './login-throttle';
+
+/** Failed attempts a client may make in {@link WINDOW_MS} before it must wait. */
+const LIMIT = 5;
+const WINDOW_MS = 60_000;
+/** How long this process trusts its last look at a client's shared block (the hot path). */
+const LOOKUP_TTL_MS = 1_000;
+/** Clients whose shared-block look-up is remembered; past this the memory is cleared. */
+const MAX_REMEMBERED = 10_000;
+const PREFIX = 'login-throttle:';
 
 /**
  * Failed password attempts per client, shared by the panel login and the API key check: the
  * password behind both is often the same, so guessing it through the APIs counts too. Five
- * failures a minute and the client waits (429) wherever it tries next.
+ * failures a minute and the client waits (429) wherever it tries next — on every gateway process
+ * sharing the storage backend.
+ *
+ * Each failure takes one of five expiring slots in storage (`setEntryIfAbsent`, a minute each),
+ * so five slots taken means five failures within the last minute, counted atomically across
+ * processes; the fifth writes a block entry that lasts until the oldest slot frees. Every process
+ * reads that block entry at most once a second per client, so a request with the right key costs
+ * a map look-up. When storage cannot be reached, the in-memory count of this process still holds.
  */
 @Injectable()
 export class PasswordThrottle {
-  private readonly throttle = new LoginThrottle();
+  private readonly local: LoginThrottle;
+  /** Per client: blocked until (ms, 0 for not blocked) and when that was last read. */
+  private readonly blocks = new Map<string, { until: number; readAt: number }>();
+
+  constructor(
+    @InjectStorage() private readonly storage: StorageBackend,
+    private readonly clock: Clock,
+  ) {
+    this.local = new LoginThrottle(LIMIT, WINDOW_MS, MAX_REMEMBERED, () => clock.now());
+  }
 
   /** Whole seconds until `ip` may try again; 0 when it may try now. */
-  retryAfter(ip: string | undefined): number {
-    return this.throttle.retryAfter(clientKey(ip));
+  async retryAfter(ip: string | undefined): Promise<number> {
+    const client = clientKey(ip);
+    const until = Math.max(await this.sharedBlock(client), 0);
+    const shared = until > this.clock.now() ? Math.ceil((until - this.clock.now()) / 1000) : 0;
+    return Math.max(this.local.retryAfter(client), shared);
   }
 
-  fail(ip: string | undefined): void {
-    this.throttle.fail(clientKey(ip));
+  /** Records a failed attempt here and in storage. */
+  async fail(ip: string | undefined): Promise<void> {
+    const client = clientKey(ip);
+    this.local.fail(client);
+    try {
+      await this.takeSlot(client);
+    } catch {
+      // Storage is away: this process's own count still throttles the client.
+    }
   }
 
-  succeed(ip: string | undefined): void {
-    this.throttle.succeed(clientKey(ip));
+  /** Forgets the client's failures after a successful login. */
+  async succeed(ip: string | undefined): Promise<void> {
+    const client = clientKey(ip);
+    this.local.succeed(client);
+    this.blocks.delete(client);
+    const keys = [...slotKeys(client), blockKey(client)];
+    await Promise.all(keys.map((key) => this.storage.deleteEntry(key))).catch(() => undefined);
+  }
+
+  private async takeSlot(client: string): Promise<void> {
+    const now = this.clock.now();
+    const slots = slotKeys(client);
+    for (let i = 0; i < slots.length; i++) {
+      if (!(await this.storage.setEntryIfAbsent(slots[i], String(now), WINDOW_MS))) continue;
+      if (i < slots.length - 1) return;
+      break;
+    }
+    // Every slot is taken: blocked until the oldest failure leaves the window.
+    const times = await Promise.all(slots.map((key) => this.storage.getEntry(key)));
+    const oldest = Math.min(...times.map((time) => (time === null ? now : Number(time))));
+    const until = oldest + WINDOW_MS;
+    if (until <= now) return;
+    await this.storage.setEntry(blockKey(client), String(until), until - now);
+    this.remember(client, until);
+  }
+
+  /** The client's shared block (ms since the epoch; 0 when none), read at most once a second. */
+  private async sharedBlock(client: string): Promise<number> {
+    const now = this.clock.now();
+    const known = this.blocks.get(client);
+    if (known && (known.until > now || now - known.readAt < LOOKUP_TTL_MS)) return known.until;
+    let until = 0;
+    try {
+      const stored = await this.storage.getEntry(blockKey(client));
+      until = stored === null ? 0 : Number(stored) || 0;
+    } catch {
+      // Storage is away: the local count decides alone.
+    }
+    this.remember(client, until);
+    return until;
+  }
+
+  private remember(client: string, until: number): void {
+    if (this.blocks.size >= MAX_REMEMBERED) this.blocks.clear();
+    this.blocks.set(client, { until, readAt: this.clock.now() });
   }
 }
+
+const slotKeys = (client: string) =>
+  Array.from({ length: LIMIT }, (_, i) => `${PREFIX}${client}:${i}`);
+const blockKey = (client: string) => `${PREFIX}${client}:blocked`;
 
 /** IPv6 clients are counted by their /64: one host usually has the whole prefix. */
 export function clientKey(ip: string | undefined): string {
