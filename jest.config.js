@@ -10,20 +10,28 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
-/** @type {import('jest').Config} */
-module.exports = {
+// Real servers (Redis, PostgreSQL, FerretDB) are started once per run, and only when a project
+// that needs them has a test to run: Jest runs a project's global setup only then, and runs the
+// same module once however many projects name it. Unit specs start nothing.
+const withServers = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...common,
+      ...withServers,
       displayName: 'contract',
       testMatch: ['<rootDir>/test/contract/**/*.contract-spec.ts'],
     },
     // e2e tests start gateway processes and servers: seconds each on a busy 2-core machine.
     {
       ...common,
+      ...withServers,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       testTimeout: 60_000,
