@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GATEWAY_APP_OPTIONS } from './app.options';
 import { configureApp } from './app.setup';
+import { runWorkerPool } from './cluster/cluster-primary';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, validateEnv } from './env/env.schema';
 import { LogFile } from './logs/log-file';
@@ -23,6 +25,14 @@ async function bootstrap() {
       env.LOG_LEVEL,
       LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024),
     );
+    if (env.WORKERS > 1 && cluster.isPrimary) {
+      // The primary only supervises: each worker runs the whole gateway on the shared port.
+      return runWorkerPool({
+        count: env.WORKERS,
+        stopTimeoutMs: env.WORKER_STOP_TIMEOUT_MS,
+        logger,
+      });
+    }
     const { AppModule } = await import('./app.module');
     const { SettingsService } = await import('./config/settings.service');
     const app = await NestFactory.create<NestExpressApplication>(AppModule, {

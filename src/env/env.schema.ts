@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { settingEnvProblems } from '../config/settings-env';
 
@@ -24,6 +25,21 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
+/** `auto` (one per core) or a count of worker processes. */
+const workers = z
+  .string()
+  .trim()
+  .refine((value) => value === 'auto' || /^\d+$/.test(value), {
+    message: 'must be auto or a whole number from 1 to 64',
+  })
+  .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
+  .pipe(
+    z
+      .number()
+      .min(1, { message: 'must be auto or a whole number from 1 to 64' })
+      .max(64, { message: 'must be auto or a whole number from 1 to 64' }),
+  );
+
 /** Express `trust proxy`: false, true, a hop count, or addresses/subnets such as `loopback`. */
 const trustProxy = z
   .string()
@@ -40,6 +56,8 @@ const trustProxy = z
  */
 export const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
+  WORKERS: workers.default(1),
+  WORKER_STOP_TIMEOUT_MS: integer(1_000, 600_000).default(30_000),
   CREDENTIALS_DIR: z.string().min(1).default('./creds'),
   AUTO_IMPORT_CREDS: flag.default(true),
   API_BODY_LIMIT_MB: integer(1, 1024).default(64),

@@ -1,3 +1,4 @@
+import { workerNumber } from '../../cluster/worker-id';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
@@ -39,7 +40,8 @@ export class StartupImportService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const env = gatewayEnv(this.config);
-    if (!env.AUTO_IMPORT_CREDS) return;
+    // Under WORKERS=N one process imports for all; the others see the result through storage.
+    if (!env.AUTO_IMPORT_CREDS || workerNumber() !== 1) return;
     const dir = resolve(env.CREDENTIALS_DIR);
     try {
       await this.importDirectory(dir);

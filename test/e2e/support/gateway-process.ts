@@ -14,6 +14,8 @@ export { freePort };
 
 export interface GatewayProcess {
   url: string;
+  /** The process id (the primary's under WORKERS > 1). */
+  pid: number;
   /** The credentials directory the gateway was given. */
   credentialsDir: string;
   /** Everything written to stdout and stderr so far. */
@@ -87,6 +89,7 @@ export async function startGateway(
   return {
     gateway: {
       url,
+      pid: child.pid!,
       credentialsDir,
       output: () => output,
       login: (password = panelPassword) => panelLogin(url, password),
