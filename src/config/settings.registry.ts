@@ -259,6 +259,15 @@ export const SETTINGS = {
     default: 1,
     description: 'Calls served by one credential before rotating to the next',
   }),
+  import_max_archive_entries: setting({
+    key: 'import_max_archive_entries',
+    env: 'IMPORT_MAX_ARCHIVE_ENTRIES',
+    schema: integer(1, 1_000_000),
+    fromEnv: envNumber,
+    default: 200_000,
+    description:
+      'Most entries (files and folders) in the ZIP archives of one upload; the byte caps still apply',
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

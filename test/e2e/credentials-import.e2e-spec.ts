@@ -1,3 +1,4 @@
+import { SettingsService } from '../../src/config/settings.service';
 import { jest } from '@jest/globals';
 import { zipSync } from 'fflate';
 import type { Namespace } from '../../src/storage/storage-backend.interface';
@@ -356,18 +357,30 @@ describe('credential import over HTTP', () => {
       expect(await t.storage.getCredential('geminicli', 'bomb.json')).toBeNull();
     });
 
-    it('refuses archives with more than 20,000 entries with 413', async () => {
-      const files: Record<string, Uint8Array> = {};
-      for (let i = 0; i <= 20_000; i++) files[`e/${i}.txt`] = new Uint8Array(0);
-      const { status, body } = await upload([
-        ['crowd.zip', zipSync(files, { level: 0 })],
-        ['crowd-neighbour.json', credential('crowd')],
-      ]);
-      expect(status).toBe(413);
-      expect(body.message).toBe(
-        'Upload refused: the archives of this upload hold more than 20000 entries; nothing was stored',
-      );
-      expect(await t.storage.getCredential('geminicli', 'crowd-neighbour.json')).toBeNull();
+    it('refuses archives with more entries than import_max_archive_entries with 413', async () => {
+      const save = await fetch(`${t.url}/config/save`, {
+        method: 'POST',
+        headers: { ...t.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ config: { import_max_archive_entries: 20_000 } }),
+      });
+      expect(save.status).toBe(200);
+      try {
+        const files: Record<string, Uint8Array> = {};
+        for (let i = 0; i <= 20_000; i++) files[`e/${i}.txt`] = new Uint8Array(0);
+        const { status, body } = await upload([
+          ['crowd.zip', zipSync(files, { level: 0 })],
+          ['crowd-neighbour.json', credential('crowd')],
+        ]);
+        expect(status).toBe(413);
+        expect(body.message).toBe(
+          'Upload refused: the archives of this upload hold more than 20000 entries ' +
+            '(the import_max_archive_entries setting); nothing was stored',
+        );
+        expect(await t.storage.getCredential('geminicli', 'crowd-neighbour.json')).toBeNull();
+      } finally {
+        await t.storage.updateConfig({}, ['import_max_archive_entries']);
+        await t.app.get(SettingsService).reload();
+      }
     });
 
     it('answers 400 naming a corrupt archive, storing nothing', async () => {

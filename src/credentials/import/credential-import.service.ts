@@ -1,3 +1,4 @@
+import { SettingsService } from '../../config/settings.service';
 import {
   BadRequestException,
   HttpException,
@@ -53,7 +54,10 @@ export interface ImportTextResponse {
 export class CredentialImportService {
   private readonly logger = new Logger('CredentialImport');
 
-  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+  constructor(
+    @InjectStorage() private readonly storage: StorageBackend,
+    private readonly settings: SettingsService,
+  ) {}
 
   /** `POST /auth/upload`: `.json` files and `.zip` archives. 400 when nothing was stored. */
   async upload(ns: Namespace, files: readonly UploadedCredentialFile[]): Promise<UploadResponse> {
@@ -62,7 +66,10 @@ export class CredentialImportService {
         'No files: send .json files or .zip archives in the multipart field "files"',
       );
     }
-    const results = await this.store(ns, uploadItems(files));
+    const results = await this.store(
+      ns,
+      uploadItems(files, this.settings.get('import_max_archive_entries')),
+    );
     const stored = countStored(results);
     const response: UploadResponse = {
       uploaded_count: stored,
@@ -136,9 +143,12 @@ function needsStoredNames(credentials: readonly unknown[]): boolean {
   });
 }
 
-function uploadItems(files: readonly UploadedCredentialFile[]): ImportItem[] {
+function uploadItems(
+  files: readonly UploadedCredentialFile[],
+  maxArchiveEntries: number,
+): ImportItem[] {
   try {
-    return itemsOfUpload(files);
+    return itemsOfUpload(files, maxArchiveEntries);
   } catch (err) {
     if (err instanceof ArchiveLimitError) {
       throw new PayloadTooLargeException(`Upload refused: ${err.message}; nothing was stored`);

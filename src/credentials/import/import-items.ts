@@ -35,12 +35,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The credentials of an upload, in the order sent: `.json` files as they are, `.zip` archives
- * expanded to their `*.json` entries outside `__MACOSX/` (named by basename). Caps across the
+ * expanded to their `*.json` entries outside `__MACOSX/` (named by basename); together the
+ * archives may hold at most `maxArchiveEntries` entries. Caps across the
  * whole upload throw {@link ArchiveLimitError}; an unreadable archive throws
  * {@link ArchiveError}, its message naming the archive.
  */
-export function itemsOfUpload(files: readonly UploadedCredentialFile[]): ImportItem[] {
-  const budget = { entries: IMPORT_LIMITS.maxArchiveEntries };
+export function itemsOfUpload(
+  files: readonly UploadedCredentialFile[],
+  maxArchiveEntries: number,
+): ImportItem[] {
+  const budget = { entries: maxArchiveEntries, cap: maxArchiveEntries };
   const inflate: InflateBudget = { remainingBytes: IMPORT_LIMITS.maxInflatedBytes };
   const items: ImportItem[] = [];
   for (const file of files) {
@@ -81,7 +85,7 @@ export function itemOfFile(
 
 function itemsOfArchive(
   file: UploadedCredentialFile,
-  budget: { entries: number },
+  budget: { entries: number; cap: number },
   inflate: InflateBudget,
 ): ImportItem[] {
   if (!file.buffer) throw new ArchiveError('the file was not received');
@@ -90,7 +94,8 @@ function itemsOfArchive(
   budget.entries -= entries.length;
   if (budget.entries < 0) {
     throw new ArchiveLimitError(
-      `the archives of this upload hold more than ${IMPORT_LIMITS.maxArchiveEntries} entries`,
+      `the archives of this upload hold more than ${budget.cap} entries ` +
+        '(the import_max_archive_entries setting)',
     );
   }
   const items: ImportItem[] = [];

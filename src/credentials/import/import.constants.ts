@@ -11,8 +11,6 @@ export const IMPORT_LIMITS = {
   maxFileBytes: 1 * MiB,
   /** Bytes of all files of one upload, as sent (archives compressed). */
   maxUploadBytes: 200 * MiB,
-  /** Entries of all archives of one upload, directories and non-JSON entries included. */
-  maxArchiveEntries: 20_000,
   /** Bytes inflated from all archives of one upload, counted as they are inflated. */
   maxInflatedBytes: 200 * MiB,
   /** Bytes of one `/creds/import-text` JSON body. */

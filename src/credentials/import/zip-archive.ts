@@ -39,6 +39,9 @@ export interface InflateBudget {
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+const EOCD64 = 0x06064b50;
+const EOCD64_LOCATOR = 0x07064b50;
+const ZIP64_EXTRA = 0x0001;
 const ZIP64_MARK = 0xffffffff;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -54,11 +57,12 @@ export function zipEntries(zip: Uint8Array): ZipEntry[] {
   if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) {
     throw new ArchiveError('multi-part archives are not supported');
   }
-  const count = view.getUint16(eocd + 10, true);
-  const size = view.getUint32(eocd + 12, true);
-  const start = view.getUint32(eocd + 16, true);
+  let count = view.getUint16(eocd + 10, true);
+  let size = view.getUint32(eocd + 12, true);
+  let start = view.getUint32(eocd + 16, true);
+  // Past 65,535 entries (or 4 GiB) the real figures are in the ZIP64 end record.
   if (count === 0xffff || size === ZIP64_MARK || start === ZIP64_MARK) {
-    throw new ArchiveError('ZIP64 archives are not supported');
+    ({ count, size, start } = zip64Directory(view, eocd));
   }
   if (start + size > eocd) throw new ArchiveError('the central directory is out of bounds');
 
@@ -69,7 +73,8 @@ export function zipEntries(zip: Uint8Array): ZipEntry[] {
       throw new ArchiveError('the central directory is damaged');
     }
     const nameLength = view.getUint16(p + 28, true);
-    const next = p + 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    const extraLength = view.getUint16(p + 30, true);
+    const next = p + 46 + nameLength + extraLength + view.getUint16(p + 32, true);
     if (next > start + size) throw new ArchiveError('the central directory is damaged');
     const entry: ZipEntry = {
       flags: view.getUint16(p + 8, true),
@@ -81,12 +86,65 @@ export function zipEntries(zip: Uint8Array): ZipEntry[] {
       path: decodeName(zip.subarray(p + 46, p + 46 + nameLength), view.getUint16(p + 8, true)),
     };
     if ([entry.compressedSize, entry.declaredSize, entry.localOffset].includes(ZIP64_MARK)) {
-      throw new ArchiveError('ZIP64 archives are not supported');
+      applyZip64Extra(view, p + 46 + nameLength, extraLength, entry);
     }
     entries.push(entry);
     p = next;
   }
   return entries;
+}
+
+/** Count, size and offset of the central directory from the ZIP64 end record. */
+function zip64Directory(view: DataView, eocd: number) {
+  const locator = eocd - 20;
+  if (locator < 0 || view.getUint32(locator, true) !== EOCD64_LOCATOR) {
+    throw new ArchiveError('the ZIP64 end record locator is missing');
+  }
+  const record = safeNumber(view.getBigUint64(locator + 8, true));
+  if (record + 56 > locator || view.getUint32(record, true) !== EOCD64) {
+    throw new ArchiveError('the ZIP64 end record is damaged');
+  }
+  if (view.getUint32(record + 16, true) !== 0 || view.getUint32(record + 20, true) !== 0) {
+    throw new ArchiveError('multi-part archives are not supported');
+  }
+  return {
+    count: safeNumber(view.getBigUint64(record + 32, true)),
+    size: safeNumber(view.getBigUint64(record + 40, true)),
+    start: safeNumber(view.getBigUint64(record + 48, true)),
+  };
+}
+
+/**
+ * Reads the 64-bit sizes and offset of an entry from its ZIP64 extra field: only the values
+ * marked 0xFFFFFFFF in the header are there, in the order uncompressed size, compressed size,
+ * local header offset.
+ */
+function applyZip64Extra(view: DataView, at: number, length: number, entry: ZipEntry): void {
+  for (let p = at; p + 4 <= at + length;) {
+    const id = view.getUint16(p, true);
+    const size = view.getUint16(p + 2, true);
+    if (p + 4 + size > at + length) break;
+    if (id === ZIP64_EXTRA) {
+      let q = p + 4;
+      const read = () => {
+        if (q + 8 > p + 4 + size) throw new ArchiveError('a ZIP64 extra field is too short');
+        const value = safeNumber(view.getBigUint64(q, true));
+        q += 8;
+        return value;
+      };
+      if (entry.declaredSize === ZIP64_MARK) entry.declaredSize = read();
+      if (entry.compressedSize === ZIP64_MARK) entry.compressedSize = read();
+      if (entry.localOffset === ZIP64_MARK) entry.localOffset = read();
+      return;
+    }
+    p += 4 + size;
+  }
+  throw new ArchiveError('a ZIP64 entry has no ZIP64 extra field');
+}
+
+function safeNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ArchiveError('a ZIP64 value is too large');
+  return Number(value);
 }
 
 /** Why an entry cannot be extracted (encrypted, unknown compression), or `null`. */
