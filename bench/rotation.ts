@@ -4,7 +4,8 @@
  * index (what each process does when any process changes credentials). Run with
  * `npm run bench:rotation`; it starts its own servers (or uses BENCH_REDIS_URL,
  * BENCH_POSTGRES_DSN, BENCH_MONGODB_URI) and stops them at the end. BENCH_ONLY=sqlite,valkey
- * limits the backends, BENCH_SECONDS sets the length of one measurement (default 3).
+ * limits the backends, BENCH_SECONDS sets the length of one measurement (default 3), BENCH_SIZES
+ * the two pool sizes compared (default 100,10000).
  *
  * Target (issue 4): the 10,000 figure within 1.3x of the 100 figure.
  */
@@ -27,7 +28,10 @@ import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP = 300;
-const SIZES = [100, 10_000] as const;
+const SIZES = (process.env.BENCH_SIZES?.split(',').map(Number) ?? [100, 10_000]) as [
+  number,
+  number,
+];
 const RELOADS = 7;
 
 interface Target {
