@@ -20,6 +20,9 @@ const withServers = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project. e2e tests start gateway processes
+  // and servers, seconds each on a busy 2-core machine.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -28,13 +31,11 @@ module.exports = {
       displayName: 'contract',
       testMatch: ['<rootDir>/test/contract/**/*.contract-spec.ts'],
     },
-    // e2e tests start gateway processes and servers: seconds each on a busy 2-core machine.
     {
       ...common,
       ...withServers,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

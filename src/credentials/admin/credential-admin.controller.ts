@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   Body,
   Controller,
@@ -76,7 +77,7 @@ export class CredentialAdminController {
   async downloadAll(@CredentialNamespace() ns: Namespace) {
     const zip = await this.admin.archive(ns);
     if (!zip) throw new NotFoundException(`There are no ${ns} credentials to download`);
-    return new StreamableFile(zip, {
+    return new StreamableFile(Readable.from(zip), {
       type: 'application/zip',
       disposition: attachmentDisposition(ARCHIVE_NAME[ns]),
     });

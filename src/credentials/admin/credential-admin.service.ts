@@ -9,7 +9,8 @@ import type {
 import { InjectStorage } from '../../storage/storage.decorators';
 import { StorageValidationError } from '../../storage/storage.errors';
 import type { AdminAction, StatusQuery } from './credential-admin.schema';
-import { credentialsZip } from './credential-files';
+import { zipStream } from '../../common/zip-writer';
+import { credentialFiles } from './credential-files';
 import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
 
 const DONE: Record<AdminAction, string> = {
@@ -27,6 +28,9 @@ export function credentialNotFound(ns: Namespace, name: string): NotFoundExcepti
  * What the admin routes do with stored credentials: list their state (never their secrets),
  * show or export their data (secrets on purpose), enable, disable and delete them.
  */
+/** Credentials read per step while an archive streams out. */
+const ARCHIVE_PAGE = 500;
+
 @Injectable()
 export class CredentialAdminService {
   constructor(@InjectStorage() private readonly storage: StorageBackend) {}
@@ -71,14 +75,28 @@ export class CredentialAdminService {
   }
 
   /** Every credential of the namespace as a ZIP, or `null` when there is none. */
-  async archive(ns: Namespace): Promise<Uint8Array | null> {
+  /**
+   * Every credential of the namespace as a ZIP, streamed: names are listed first, then the data
+   * is read a page at a time while the archive is written, so memory holds one page, not the
+   * whole set. `null` when there is none. A credential deleted meanwhile is left out.
+   */
+  async archive(ns: Namespace): Promise<AsyncIterable<Buffer> | null> {
     const names = await this.storage.listCredentialNames(ns);
-    const data = await mapConcurrent(names, ADMIN_CONCURRENCY, (name) =>
-      this.storage.getCredential(ns, name),
-    );
-    // A credential deleted while the others were read is simply left out.
-    const credentials = names.flatMap((name, i) => (data[i] ? [{ name, data: data[i] }] : []));
-    return credentials.length ? credentialsZip(credentials) : null;
+    if (names.length === 0) return null;
+    return zipStream(credentialFiles(this.credentialsOf(ns, names)));
+  }
+
+  private async *credentialsOf(ns: Namespace, names: readonly string[]) {
+    for (let start = 0; start < names.length; start += ARCHIVE_PAGE) {
+      const page = names.slice(start, start + ARCHIVE_PAGE);
+      const data = await mapConcurrent(page, ADMIN_CONCURRENCY, (name) =>
+        this.storage.getCredential(ns, name),
+      );
+      for (let i = 0; i < page.length; i++) {
+        const found = data[i];
+        if (found) yield { name: page[i], data: found };
+      }
+    }
   }
 
   /** Applies one action; 404 when there is no credential of that name. */

@@ -1,4 +1,5 @@
-import { strToU8, zipSync } from 'fflate';
+import { strToU8 } from 'fflate';
+import type { ZipFile } from '../../common/zip-writer';
 import type { CredentialData } from '../../storage/storage-backend.interface';
 
 /**
@@ -35,22 +36,18 @@ export function attachmentDisposition(fileName: string): string {
 }
 
 /**
- * A ZIP with one `<name>.json` entry per credential, in the given order. Two names that map to
+ * The archive entry of each credential: `<name>.json`, in the given order. Two names that map to
  * the same file name (`a/b` and `a_b`) get distinct entries (`a_b (2).json`).
- *
- * Entries are stored, not deflated: deflating 10,000 files of a few hundred bytes blocks the
- * event loop (and every proxied request) for about a second to save a third of a few megabytes;
- * storing them takes a few tens of milliseconds.
  */
-export function credentialsZip(
-  credentials: ReadonlyArray<{ name: string; data: CredentialData }>,
-): Uint8Array {
-  const entries = new Map<string, Uint8Array>();
-  for (const { name, data } of credentials) {
+export async function* credentialFiles(
+  credentials: AsyncIterable<{ name: string; data: CredentialData }>,
+): AsyncGenerator<ZipFile> {
+  const taken = new Set<string>();
+  for await (const { name, data } of credentials) {
     const fileName = credentialFileName(name);
     let entry = fileName;
-    for (let n = 2; entries.has(entry); n++) entry = fileName.replace(/(\.json)$/i, ` (${n})$1`);
-    entries.set(entry, credentialFileContent(data));
+    for (let n = 2; taken.has(entry); n++) entry = fileName.replace(/(\.json)$/i, ` (${n})$1`);
+    taken.add(entry);
+    yield { name: entry, data: credentialFileContent(data) };
   }
-  return zipSync(Object.fromEntries(entries), { level: 0 });
 }

@@ -1,0 +1,46 @@
+import { unzipSync } from 'fflate';
+import { extractZipEntry, zipEntries } from '../credentials/import/zip-archive';
+import { type ZipFile, zipStream } from './zip-writer';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+async function* filesOf(list: ZipFile[]) {
+  yield* list;
+}
+
+async function archive(list: ZipFile[]): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of zipStream(filesOf(list))) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe('zipStream', () => {
+  it('writes an archive other readers open, UTF-8 names and all', async () => {
+    const zip = await archive([
+      { name: 'a.json', data: bytes('{"a":1}') },
+      { name: 'ünï €.json', data: bytes('{"b":2}') },
+      { name: 'empty.json', data: new Uint8Array(0) },
+    ]);
+    const files = unzipSync(zip);
+    expect(Object.keys(files)).toEqual(['a.json', 'ünï €.json', 'empty.json']);
+    expect(new TextDecoder().decode(files['ünï €.json'])).toBe('{"b":2}');
+  });
+
+  it('writes ZIP64 records past 65,535 entries, so every entry can be found again', async () => {
+    const list = Array.from({ length: 70_000 }, (_, i) => ({
+      name: `c${i}.json`,
+      data: bytes(`{"i":${i}}`),
+    }));
+    const zip = await archive(list);
+    const entries = zipEntries(zip);
+    expect(entries).toHaveLength(70_000);
+    const last = entries[69_999];
+    expect(last.path).toBe('c69999.json');
+    const roomy = { remainingBytes: 1e9 };
+    expect(new TextDecoder().decode(extractZipEntry(zip, last, 1024, roomy))).toBe('{"i":69999}');
+  });
+
+  it('writes an empty archive for no entries', async () => {
+    expect(zipEntries(await archive([]))).toEqual([]);
+  });
+});
