@@ -30,6 +30,7 @@ import { StorageModule } from './storage/storage.module';
           candidates: storageCandidates(env),
           fallback: env.STORAGE_FALLBACK,
           connectTimeoutMs: env.STORAGE_CONNECT_TIMEOUT_MS,
+          startupRetryMs: env.STORAGE_STARTUP_RETRY_MS,
         };
       },
     }),

@@ -77,6 +77,7 @@ export const envSchema = z.object({
   MONGODB_DATABASE: z.string().min(1).optional(),
   STORAGE_FALLBACK: flag.default(true),
   STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  STORAGE_STARTUP_RETRY_MS: integer(0, 600_000).default(5_000),
   HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
 });
 

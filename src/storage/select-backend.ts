@@ -38,14 +38,25 @@ export interface SelectOptions {
   fallback: boolean;
   /** Upper bound on one candidate's connect, in milliseconds. */
   connectTimeoutMs: number;
+  /**
+   * How long the preferred candidate is retried (with backoff) before the next one is tried, in
+   * milliseconds: a server that starts a little after the gateway is then used, not fallen back
+   * from. Default 0 (one try).
+   */
+  startupRetryMs?: number;
   logger: LoggerService;
 }
+
+/** First and largest pause between tries of the preferred backend. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 2_000;
 
 const CONTEXT = 'Storage';
 
 /**
  * Connects to the first candidate that works, in priority order, closing each failed one before
- * trying the next. This is the one place that logs the choice, with the seed's lines.
+ * trying the next; the preferred one is retried for `startupRetryMs` first. This is the one
+ * place that logs the choice, with the seed's lines.
  */
 export async function selectBackend(
   candidates: readonly BackendCandidate[],
@@ -56,13 +67,27 @@ export async function selectBackend(
   const attempts: StorageSelection['attempts'] = [];
   for (const [index, candidate] of tried.entries()) {
     const started = Date.now();
-    const storage = new ValidatedStorage(candidate.create(), candidate.secrets);
-    try {
-      await withTimeout(
-        storage.connect(),
-        options.connectTimeoutMs,
-        () => new StorageUnavailableError(`did not connect within ${options.connectTimeoutMs} ms`),
-      );
+    const retryUntil = index === 0 ? started + (options.startupRetryMs ?? 0) : started;
+    let storage: StorageBackend | undefined;
+    let reason = '';
+    for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
+      try {
+        storage = await connect(candidate, options.connectTimeoutMs);
+        break;
+      } catch (err) {
+        reason = redact(err, candidate.secrets);
+        if (Date.now() + pause > retryUntil) break;
+        if (pause === RETRY_FIRST_MS) {
+          const seconds = Math.round((retryUntil - started) / 1000);
+          logger.warn(
+            `${candidate.label} is not reachable yet (${reason}); retrying for up to ${seconds} s`,
+            CONTEXT,
+          );
+        }
+        await sleep(pause);
+      }
+    }
+    if (storage) {
       attempts.push(attempt(candidate, started));
       logger.log(`Using ${candidate.label} storage backend`, CONTEXT);
       const selection: StorageSelection = {
@@ -81,22 +106,33 @@ export async function selectBackend(
         );
       }
       return { storage, selection };
-    } catch (err) {
-      await storage.close().catch(() => undefined);
-      const reason = redact(err, candidate.secrets);
-      attempts.push({ ...attempt(candidate, started), ok: false, error: reason });
-      logger.error(
-        `Failed to initialize ${candidate.label} backend: ${reason}`,
-        undefined,
-        CONTEXT,
-      );
-      if (index < tried.length - 1) logger.log('Falling back to other backends...', CONTEXT);
     }
+    attempts.push({ ...attempt(candidate, started), ok: false, error: reason });
+    logger.error(`Failed to initialize ${candidate.label} backend: ${reason}`, undefined, CONTEXT);
+    if (index < tried.length - 1) logger.log('Falling back to other backends...', CONTEXT);
   }
   const reasons = attempts.map((a) => `${a.label} (${a.target}): ${a.error}`).join('; ');
   const hint = options.fallback ? '' : ' (STORAGE_FALLBACK=false: no other backend was tried)';
   throw new NoStorageBackendError(`No storage backend available${hint}: ${reasons}`);
 }
+
+/** One connect of `candidate` under the timeout; a failed one is closed before it throws. */
+async function connect(candidate: BackendCandidate, timeoutMs: number): Promise<StorageBackend> {
+  const storage = new ValidatedStorage(candidate.create(), candidate.secrets);
+  try {
+    await withTimeout(
+      storage.connect(),
+      timeoutMs,
+      () => new StorageUnavailableError(`did not connect within ${timeoutMs} ms`),
+    );
+    return storage;
+  } catch (err) {
+    await storage.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 function attempt(candidate: BackendCandidate, started: number) {
   return {

@@ -8,6 +8,8 @@ export interface StorageModuleOptions {
   fallback: boolean;
   /** Upper bound on one backend's connect, in milliseconds. */
   connectTimeoutMs: number;
+  /** How long the preferred backend is retried at start-up before falling back, in ms. */
+  startupRetryMs?: number;
 }
 
 export const {

@@ -82,9 +82,11 @@ export function freePort(): Promise<number> {
  *
  * @returns a running server whose `url` is `redis://127.0.0.1:PORT`
  */
-export async function startRedis(options: { persistent?: boolean } = {}): Promise<ServerHandle> {
+export async function startRedis(
+  options: { persistent?: boolean; port?: number } = {},
+): Promise<ServerHandle> {
   const command = requireExecutable('redis-server', ['/usr/bin', '/usr/local/bin']);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = await makeTempDir('redis');
   const persistence = options.persistent
     ? ['--appendonly', 'yes', '--appendfsync', 'always']

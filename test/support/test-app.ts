@@ -31,7 +31,11 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const dir = tempDir('gcli-app-');
   const credentialsDir = env.CREDENTIALS_DIR ?? dir.path;
-  Object.assign(process.env, { CREDENTIALS_DIR: credentialsDir, ...env });
+  Object.assign(process.env, {
+    CREDENTIALS_DIR: credentialsDir,
+    STORAGE_STARTUP_RETRY_MS: '0',
+    ...env,
+  });
   const [{ NestFactory }, { AppModule }, { STORAGE }] = await Promise.all([
     import('@nestjs/core'),
     import('../../src/app.module'),

@@ -41,6 +41,7 @@ export interface StartResult {
 export async function startGateway(
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  onOutput?: (output: string) => void,
 ): Promise<StartResult> {
   const dir = tempDir('gcli-e2e-');
   const port = await freePort();
@@ -54,14 +55,20 @@ export async function startGateway(
       HOST: '127.0.0.1',
       PORT: String(port),
       STORAGE_CONNECT_TIMEOUT_MS: '5000',
+      // Fall back at once unless a test is about the start-up retry.
+      STORAGE_STARTUP_RETRY_MS: '0',
       ...(named ? {} : { PANEL_PASSWORD: E2E_PANEL_PASSWORD }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    onOutput?.(output);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
 
   const stop = () => stopChild(child).finally(() => dir.remove());
   const outcome = await new Promise<'listening' | 'exited' | 'timeout'>((settle) => {
