@@ -28,5 +28,11 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       testTimeout: 60_000,
     },
+    // The control panel in a real Chromium (skipped with a notice when it is not installed).
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+    },
   ],
 };
