@@ -8,7 +8,13 @@ import {
   startRunningGateway,
 } from '../e2e/support/gateway-process';
 import { describeInBrowser, launchChromium } from './support/chromium';
-import { credentialZip } from './support/credential-zip';
+import { credential, credentialZip } from './support/credential-zip';
+import {
+  credentialRow,
+  eventually,
+  SESSION_KEY,
+  waitForText as waitForTextIn,
+} from './support/panel-page';
 import { screenshot } from './support/screenshots';
 
 const API_KEY = 'sk-browser-test';
@@ -20,17 +26,6 @@ const ZIP = credentialZip(CREDENTIALS, {
   'broken.json': '{ not json',
 });
 const STORED = CREDENTIALS + 1;
-/** Where the panel keeps its session (panel/src/api/session.ts). */
-const SESSION_KEY = 'gcli2api.panel.session';
-
-/** Waits until `check` holds, polling for up to 10 s. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (const started = Date.now(); !(await check());) {
-    if (Date.now() - started > 10_000) throw new Error('condition not met in 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 // A gateway and a browser start in beforeAll; each step waits on the page (up to 15 s).
 jest.setTimeout(120_000);
 
@@ -72,9 +67,8 @@ describeInBrowser('control panel in a browser', (executablePath) => {
   });
 
   const byTestId = (id: string) => page.getByTestId(id);
-  const waitForText = (id: string, text: string | RegExp) =>
-    byTestId(id).filter({ hasText: text }).first().waitFor();
-  const row = (name: string) => page.locator(`tr[data-name=${JSON.stringify(name)}]`);
+  const waitForText = (id: string, text: string | RegExp) => waitForTextIn(page, id, text);
+  const row = (name: string) => credentialRow(page, name);
 
   it('refuses a wrong password, then logs in with the panel password', async () => {
     await page.goto(gateway.url);
@@ -106,6 +100,16 @@ describeInBrowser('control panel in a browser', (executablePath) => {
     await screenshot(page, '02-upload-results');
   });
 
+  it('imports pasted JSON into the antigravity namespace, kept apart from Gemini CLI', async () => {
+    await byTestId('ns-antigravity').click();
+    await byTestId('paste').fill(JSON.stringify([credential(900)]));
+    await page.getByRole('button', { name: 'Import' }).click();
+    await waitForText('import-summary', '1 of 1 stored');
+    await byTestId('tab-credentials').click();
+    await waitForText('pager-range', '1–1 of 1');
+    await byTestId('ns-geminicli').click();
+  });
+
   it('shows totals and pages and filters on the server', async () => {
     await byTestId('tab-credentials').click();
     await waitForText('stat-total', String(STORED));
@@ -129,6 +133,13 @@ describeInBrowser('control panel in a browser', (executablePath) => {
     expect(await page.locator('table img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await byTestId('filter-limit').selectOption('20');
+  });
+
+  it('shows the stored data of one credential', async () => {
+    await row('cred-001.json').getByRole('button', { name: 'View' }).click();
+    await waitForText('detail', 'refresh-token-1');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await byTestId('detail').waitFor({ state: 'detached' });
   });
 
   it('disables one credential, which is still disabled after a reload', async () => {

@@ -236,9 +236,10 @@ export function CredentialsView(props: { ns: Namespace; onNs(ns: Namespace): voi
         {!page && loading && <p class="empty">{t('common.loading')}</p>}
       </div>
       {page && (
+        // The range shown is the page loaded, not the one asked for while it loads.
         <Pager
-          offset={filters.offset}
-          limit={filters.limit}
+          offset={page.offset}
+          limit={page.limit}
           total={page.total}
           onOffset={(offset) => setFilters({ ...filters, offset })}
         />
