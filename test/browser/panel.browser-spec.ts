@@ -135,11 +135,16 @@ describeInBrowser('control panel in a browser', (executablePath) => {
     await byTestId('filter-limit').selectOption('20');
   });
 
-  it('shows the stored data of one credential', async () => {
+  it('shows and downloads the stored data of one credential', async () => {
     await row('cred-001.json').getByRole('button', { name: 'View' }).click();
     await waitForText('detail', 'refresh-token-1');
     await page.getByRole('button', { name: 'Close' }).click();
     await byTestId('detail').waitFor({ state: 'detached' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row('cred-001.json').getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('cred-001.json');
   });
 
   it('disables one credential, which is still disabled after a reload', async () => {

@@ -177,7 +177,14 @@ export function CredentialsView(props: { ns: Namespace; onNs(ns: Namespace): voi
           </button>
         </div>
       </div>
-      <CredentialFilters filters={filters} onChange={setFilters} />
+      <CredentialFilters
+        filters={filters}
+        onChange={(next) => {
+          // What the last action did no longer describes the rows of another filter.
+          setMessage(null);
+          setFilters(next);
+        }}
+      />
       <Banner message={message} onClose={() => setMessage(null)} />
       {selected.size > 0 && (
         <div class="batch-bar" data-testid="batch-bar">

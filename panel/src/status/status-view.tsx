@@ -12,6 +12,12 @@ interface Health {
   error?: Record<string, { status: string; [k: string]: unknown }>;
 }
 
+/** The name of a stored-items count: a namespace or the settings. */
+function countLabel(key: string): string {
+  if (key === 'geminicli' || key === 'antigravity') return t(`ns.${key}`);
+  return key === 'config' ? t('nav.settings') : key;
+}
+
 /** `/health` answers 503 with the same body when storage is down. */
 async function readHealth(): Promise<Health> {
   const response = await fetch('/health');
@@ -67,7 +73,7 @@ export function StatusView() {
                 ))}
                 {Object.entries(info.counts).map(([key, value]) => (
                   <Fragment key={`count-${key}`}>
-                    <dt>{`${t('status.counts')}: ${key}`}</dt>
+                    <dt>{`${t('status.counts')}: ${countLabel(key)}`}</dt>
                     <dd>{formatNumber(value)}</dd>
                   </Fragment>
                 ))}
