@@ -100,13 +100,22 @@ describeInBrowser('control panel in a browser', (executablePath) => {
     await screenshot(page, '02-upload-results');
   });
 
-  it('imports pasted JSON into the antigravity namespace, kept apart from Gemini CLI', async () => {
+  it('imports pasted JSON and a dropped file into the antigravity namespace, apart from Gemini CLI', async () => {
     await byTestId('ns-antigravity').click();
     await byTestId('paste').fill(JSON.stringify([credential(900)]));
     await page.getByRole('button', { name: 'Import' }).click();
     await waitForText('import-summary', '1 of 1 stored');
+    // A file dropped on the drop zone is uploaded like a picked one.
+    const dropped = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([${JSON.stringify(JSON.stringify(credential(901)))}], 'dropped.json'));
+      return transfer;
+    })()`);
+    await byTestId('dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    await waitForText('import-summary', '1 of 1 stored');
+    await waitForText('import-result', 'dropped.json');
     await byTestId('tab-credentials').click();
-    await waitForText('pager-range', '1–1 of 1');
+    await waitForText('pager-range', '1–2 of 2');
     await byTestId('ns-geminicli').click();
   });
 
