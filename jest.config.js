@@ -12,6 +12,9 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads testTimeout from the root config only (a project's own is ignored), so the e2e and
+  // browser suites' gateways and browsers get 60 s here; unit tests finish far below it anyway.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   projects: [
