@@ -37,5 +37,12 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
     },
+    // The control panel in a real Chromium (skipped with a notice when it is not installed).
+    {
+      ...common,
+      ...withServers,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+    },
   ],
 };

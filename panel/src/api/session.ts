@@ -1,0 +1,32 @@
+/** Where the panel keeps its session token (never the password). */
+const KEY = 'gcli2api.panel.session';
+
+/** A panel session as `POST /auth/login` returned it. */
+export interface Session {
+  token: string;
+  /** ISO time the server said the session ends. */
+  expiresAt: string;
+}
+
+export function loadSession(): Session | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    if (!raw) return null;
+    const session = JSON.parse(raw) as Session;
+    if (typeof session.token !== 'string' || Date.parse(session.expiresAt) <= Date.now()) {
+      localStorage.removeItem(KEY);
+      return null;
+    }
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session): void {
+  localStorage.setItem(KEY, JSON.stringify(session));
+}
+
+export function clearSession(): void {
+  localStorage.removeItem(KEY);
+}

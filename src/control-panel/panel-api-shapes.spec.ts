@@ -1,0 +1,42 @@
+import { messageOf } from '../../panel/src/api/error-text';
+import { batchOutcome } from '../../panel/src/api/types';
+
+/**
+ * The panel reads admin answers in the shapes this gateway gives and in those of the Python
+ * panel it is a drop-in for, so a change of shape on either side does not blank the panel.
+ */
+describe('the control panel reading admin answers', () => {
+  it('takes an error text from message, else from detail', () => {
+    expect(messageOf({ message: 'Wrong panel password', detail: 'x' }, 'fallback')).toBe(
+      'Wrong panel password',
+    );
+    expect(messageOf({ detail: 'Credential not found' }, 'fallback')).toBe('Credential not found');
+    expect(messageOf({ message: ['a must be set', 'b is too long'] }, 'f')).toBe(
+      'a must be set; b is too long',
+    );
+    expect(messageOf('<html>Bad gateway</html>', '502 Bad Gateway')).toBe('502 Bad Gateway');
+  });
+
+  it('reads batch results with errors as objects or as strings', () => {
+    expect(
+      batchOutcome(
+        {
+          success_count: 1,
+          total_count: 2,
+          succeeded: ['a.json'],
+          errors: [{ filename: 'b.json', message: 'No such credential' }],
+        },
+        2,
+      ),
+    ).toEqual({ succeeded: 1, total: 2, errors: ['b.json: No such credential'] });
+    expect(
+      batchOutcome({ success_count: 1, total_count: 2, errors: ['b.json: not found'] }, 2),
+    ).toEqual({ succeeded: 1, total: 2, errors: ['b.json: not found'] });
+  });
+
+  it("reads the Python panel's antigravity batch shape", () => {
+    expect(
+      batchOutcome({ success: true, total: 3, succeeded: 2, failed: [{ filename: 'c.json' }] }, 3),
+    ).toEqual({ succeeded: 2, total: 3, errors: ['c.json'] });
+  });
+});
