@@ -22,10 +22,13 @@ export function nestedArrays(levels: number): string {
   return `${'['.repeat(levels)}0${']'.repeat(levels)}`;
 }
 
-/** A schema whose `items` nest `levels` deep, as a JSON text (it cannot be built as an object
- * and stringified: that is the overflow under test). */
+/**
+ * A schema whose `properties` nest `levels` deep, as JSON text (built as an object and
+ * stringified, it would overflow the stack in the test itself).
+ */
 export function nestedSchemaText(levels: number): string {
-  return `${'{"type":"array","items":'.repeat(levels)}{"type":"string"}${'}'.repeat(levels)}`;
+  const open = '{"type":"object","properties":{"a":';
+  return `${open.repeat(levels)}{"type":"string"}${'}}'.repeat(levels)}`;
 }
 
 /** An OpenAI chat body whose one tool has `parameters` given as JSON text. */

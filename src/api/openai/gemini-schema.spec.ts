@@ -130,7 +130,7 @@ describe('toGeminiSchema limits', () => {
 
   it('refuses a $ref bomb by node count, naming the path and the limit', () => {
     const path = 'tools.0.function.parameters';
-    expect(() => toGeminiSchema(refBomb(30), { path })).toThrow(
+    expect(() => toGeminiSchema(refBomb(16), { path })).toThrow(
       new ApiInputError(
         `${path} expands to more than ${SCHEMA_LIMITS.nodes} schema nodes once $refs are inlined` +
           ` (limit ${SCHEMA_LIMITS.nodes})`,
