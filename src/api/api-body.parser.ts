@@ -7,13 +7,22 @@ type Request = IncomingMessage & { body?: unknown; _body?: boolean };
 /** The model routes: their bodies carry conversations and images, far past the 100 KB default. */
 const MODEL_ROUTE = /^\/(v1|v1beta)\//i;
 
+/**
+ * How deep the arrays and objects of a model request may nest. Google's protobuf parsers refuse
+ * messages nested past 100 levels (protobuf's default recursion limit) and every JSON level of
+ * a request is at least one message level, so no body Google would take is refused; far below
+ * the few thousand levels at which `JSON.stringify` and recursive walks overflow the stack.
+ */
+export const MAX_BODY_DEPTH = 128;
+
 /** Which API's error shape a model route answers in. */
 export const flavorOfPath = (url: string): ApiFlavor =>
   /^\/v1\/chat\//i.test(url) ? 'openai' : 'gemini';
 
 /**
  * Express middleware reading the JSON body of a model route up to `limitBytes` (413 beyond it,
- * 400 for malformed JSON or a compressed body, in the API's own error shape). Installed before
+ * 400 for malformed JSON, a compressed body or one nested deeper than {@link MAX_BODY_DEPTH}, in
+ * the API's own error shape). Installed before
  * Nest's parsers, which then see the body read and leave it alone. A request without a valid
  * API key (`authorized` false) has its body dropped unread, so the guard answers it without the
  * gateway holding megabytes for strangers. Other requests pass through.
@@ -39,7 +48,7 @@ export function apiJsonBody(limitBytes: number, authorized: (req: Request) => bo
       req.resume();
       return fail(415, `Content-Encoding ${encoding} is not supported: send the body uncompressed`);
     }
-    void readJsonBody(req, limitBytes).then((read) => {
+    void readJsonBody(req, limitBytes, MAX_BODY_DEPTH).then((read) => {
       if (read.ok) {
         req.body = read.body;
         req._body = true;

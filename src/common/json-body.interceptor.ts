@@ -26,6 +26,12 @@ export const DEFAULT_JSON_BODY_BYTES = 100 * 1024;
 
 const JSON_BODY = Symbol('json-body');
 
+/**
+ * Deepest nesting of arrays and objects in an admin body (credentials themselves stop at 32): a
+ * hostile body of deep brackets is refused before it is parsed.
+ */
+const MAX_ADMIN_BODY_DEPTH = 128;
+
 /** Raises the JSON body cap of one route (pasted imports, batch actions). */
 export const JsonBody = (options: JsonBodyOptions) => SetMetadata(JSON_BODY, options);
 
@@ -55,7 +61,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
 
 async function read(req: Request, options: JsonBodyOptions | undefined): Promise<void> {
   const limit = options?.limitBytes ?? DEFAULT_JSON_BODY_BYTES;
-  const result = await readJsonBody(req, limit);
+  const result = await readJsonBody(req, limit, MAX_ADMIN_BODY_DEPTH);
   if (result.ok) {
     req.body = result.body;
     req._body = true;

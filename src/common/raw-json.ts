@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nestsDeeperThan } from './json-depth';
 
 /** The outcome of reading a JSON request body under a size cap. */
 export type JsonBody =
@@ -8,10 +9,16 @@ export type JsonBody =
 
 /**
  * Reads a request body up to `capBytes` and parses it as JSON (a leading BOM is ignored, an
- * empty body is `{}`; a syntax error is described without quoting the body). Past the cap the rest is read and dropped so the client can still get an
- * answer, and the connection is cut at four times the cap.
+ * empty body is `{}`; a syntax error is described without quoting the body). Past the cap the
+ * rest is read and dropped so the client can still get an answer, and the connection is cut at
+ * four times the cap. With `maxDepth`, a body whose arrays and objects nest deeper is refused
+ * before it is parsed.
  */
-export function readJsonBody(req: IncomingMessage, capBytes: number): Promise<JsonBody> {
+export function readJsonBody(
+  req: IncomingMessage,
+  capBytes: number,
+  maxDepth?: number,
+): Promise<JsonBody> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,9 +30,12 @@ export function readJsonBody(req: IncomingMessage, capBytes: number): Promise<Js
     });
     req.on('end', () => {
       if (size > capBytes) return resolve({ ok: false, tooLarge: true });
-      const text = Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/^\uFEFF/, '');
+      const bytes = Buffer.concat(chunks);
+      if (maxDepth !== undefined && nestsDeeperThan(bytes, maxDepth)) {
+        const reason = `nested more than ${maxDepth} levels deep (limit ${maxDepth})`;
+        return resolve({ ok: false, tooLarge: false, reason });
+      }
+      const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
       try {
         resolve({ ok: true, body: text.trim() === '' ? {} : (JSON.parse(text) as unknown) });
       } catch (err) {

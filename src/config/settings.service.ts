@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { secondsToMillis } from '../common/millis';
 import type { StorageBackend } from '../storage/storage-backend.interface';
 import { StorageChanges } from '../storage/storage-changes.service';
 import { InjectStorage } from '../storage/storage.decorators';
@@ -10,6 +11,14 @@ import {
   type SettingKey,
   type SettingValue,
 } from './settings.registry';
+
+/** The settings given in seconds that a timer or timeout consumes. */
+export type SecondsSettingKey =
+  | 'upstream_connect_timeout'
+  | 'upstream_first_byte_timeout'
+  | 'upstream_idle_timeout'
+  | 'retry_429_interval'
+  | 'panel_session_ttl';
 
 /** Where a setting's effective value came from. */
 export type SettingSource = 'env' | 'stored' | 'default';
@@ -45,6 +54,14 @@ export class SettingsService implements OnModuleInit {
   /** The effective value of a setting. */
   get<K extends SettingKey>(key: K): SettingValue<K> {
     return this.entry(key).value as SettingValue<K>;
+  }
+
+  /**
+   * A setting in seconds as the whole milliseconds timers and undici take (a saved `16.1` would
+   * otherwise make every upstream call fail with `UND_ERR_INVALID_ARG`).
+   */
+  millis(key: SecondsSettingKey): number {
+    return secondsToMillis(this.get(key));
   }
 
   /** Where the effective value of `key` came from. */

@@ -65,8 +65,8 @@ export class CodeAssistClient {
       method: 'POST',
       dispatcher: this.http.dispatcher(),
       // Per request as well: not every dispatcher (a SOCKS5 proxy) passes its own on.
-      headersTimeout: this.settings.get('upstream_first_byte_timeout') * 1000,
-      bodyTimeout: this.settings.get('upstream_idle_timeout') * 1000,
+      headersTimeout: this.settings.millis('upstream_first_byte_timeout'),
+      bodyTimeout: this.settings.millis('upstream_idle_timeout'),
       signal: call.signal,
       headers: {
         authorization: `Bearer ${call.accessToken}`,

@@ -25,9 +25,9 @@ export class UpstreamHttp implements OnApplicationShutdown {
     if (this.current?.version === version) return this.current.dispatcher;
     const proxy = this.settings.get('proxy');
     const options = {
-      connectTimeout: this.settings.get('upstream_connect_timeout') * 1000,
-      headersTimeout: this.settings.get('upstream_first_byte_timeout') * 1000,
-      bodyTimeout: this.settings.get('upstream_idle_timeout') * 1000,
+      connectTimeout: this.settings.millis('upstream_connect_timeout'),
+      headersTimeout: this.settings.millis('upstream_first_byte_timeout'),
+      bodyTimeout: this.settings.millis('upstream_idle_timeout'),
       keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: KEEP_ALIVE_MS,
     };

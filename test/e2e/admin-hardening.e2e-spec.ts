@@ -82,6 +82,15 @@ describe('admin routes against hostile and drop-in clients', () => {
       });
     });
 
+    it('refuse a body nested deeper than 128 levels before parsing it', async () => {
+      const deep = `{"content":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+      const response = await post('/creds/import-text', deep);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain(
+        'nested more than 128 levels deep',
+      );
+    });
+
     it('carry the message as `detail` too, where the Python panel reads it', async () => {
       const bad = await saveRaw('{"no_such_setting":1}');
       const body = (await bad.json()) as { message: string; detail: string; errors: unknown[] };

@@ -19,6 +19,18 @@ describe('prepareNativeRequest', () => {
     [{ contents, generationConfig: 3 }, 'generationConfig: must be an object'],
     [{ contents, safetySettings: {} }, 'safetySettings: must be an array'],
     [{ contents, safetySettings: [{}] }, 'safetySettings.0: must be an object with a category'],
+    [
+      { contents, generationConfig: { candidateCount: 1_000_000 } },
+      'generationConfig.candidateCount: must be between 1 and 8',
+    ],
+    [
+      { contents, generationConfig: { candidate_count: 0 } },
+      'generationConfig.candidate_count: must be between 1 and 8',
+    ],
+    [
+      { contents, generationConfig: { candidateCount: 2.5 } },
+      'generationConfig.candidateCount: must be between 1 and 8',
+    ],
   ])('answers %j with a 400 naming the field', (body, message) => {
     expect(() => prepareNativeRequest(body)).toThrow(new ApiInputError(message));
   });
@@ -38,9 +50,13 @@ describe('prepareNativeRequest', () => {
   it('keeps limits that are already within range', () => {
     const request = prepareNativeRequest({
       contents,
-      generationConfig: { maxOutputTokens: 1000, topK: 10 },
+      generationConfig: { maxOutputTokens: 1000, topK: 10, candidateCount: 8 },
     });
-    expect(request.generationConfig).toEqual({ maxOutputTokens: 1000, topK: 10 });
+    expect(request.generationConfig).toEqual({
+      maxOutputTokens: 1000,
+      topK: 10,
+      candidateCount: 8,
+    });
   });
 
   it('turns every filter off by default', () => {

@@ -11,6 +11,8 @@ import type {
 export const MAX_OUTPUT_TOKENS = 65_535;
 /** The largest `topK` the Gemini models accept. */
 export const MAX_TOP_K = 64;
+/** The most candidates one request may ask for (OpenAI's `n` has the same bound). */
+export const MAX_CANDIDATES = 8;
 
 const NO_BLOCKING = [
   'HARM_CATEGORY_HARASSMENT',
@@ -36,7 +38,8 @@ const CAMEL_CASE: Record<string, string> = {
 /**
  * Validates a native `generateContent` body and makes it acceptable to Code Assist: drops `model`
  * (the envelope names the model), caps `generationConfig.maxOutputTokens` at 65535 and `topK` at
- * 64, and lays the client's `safetySettings` over {@link DEFAULT_SAFETY_SETTINGS} (the client's
+ * 64, refuses a `candidateCount` outside 1–8 (each candidate is a whole answer generated on the
+ * credential's quota), and lays the client's `safetySettings` over {@link DEFAULT_SAFETY_SETTINGS} (the client's
  * threshold wins per category). Everything else passes through untouched.
  *
  * @throws ApiInputError when the body is not an object, `contents` is not a non-empty array of
@@ -66,6 +69,13 @@ export function prepareNativeRequest(body: unknown): GeminiRequest {
 }
 
 function capGenerationConfig(config: GeminiGenerationConfig): GeminiGenerationConfig {
+  for (const key of ['candidateCount', 'candidate_count']) {
+    const count = (config as Record<string, unknown>)[key];
+    const valid = Number.isInteger(count) && Number(count) >= 1 && Number(count) <= MAX_CANDIDATES;
+    if (count !== undefined && !valid) {
+      throw new ApiInputError(`generationConfig.${key}: must be between 1 and ${MAX_CANDIDATES}`);
+    }
+  }
   const capped = { ...config };
   if (typeof capped.maxOutputTokens === 'number') {
     capped.maxOutputTokens = Math.min(capped.maxOutputTokens, MAX_OUTPUT_TOKENS);
@@ -126,9 +136,26 @@ export function estimateTokens(body: unknown): number {
     if (!isRecord(turn) || !Array.isArray(turn.parts)) continue;
     for (const part of turn.parts) {
       if (isRecord(part) && typeof part.text === 'string') {
-        tokens += Math.max(1, Math.ceil(Array.from(part.text).length / 4));
+        tokens += Math.max(1, Math.ceil(codePoints(part.text) / 4));
       }
     }
   }
   return tokens;
+}
+
+/** The code points of `text`, counted without building an array of them (megabytes of text). */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point in two units.
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
 }

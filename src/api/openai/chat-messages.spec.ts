@@ -65,6 +65,18 @@ describe('conversation turns', () => {
     ]);
   });
 
+  it('merges a turn of hundreds of thousands of parts without overflowing the stack', () => {
+    const parts = Array.from({ length: 300_000 }, () => ({ type: 'text', text: 'x' }));
+    const request = convert({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'user', content: parts },
+      ],
+    });
+    expect(request.contents).toHaveLength(1);
+    expect(request.contents[0].parts).toHaveLength(300_001);
+  });
+
   it('drops empty messages', () => {
     const request = convert({
       messages: [

@@ -39,7 +39,8 @@ export function toContents(
   const add = (role: 'user' | 'model', parts: GeminiPart[]) => {
     if (parts.length === 0) return;
     const last = contents.at(-1);
-    if (last?.role === role) last.parts.push(...parts);
+    // A loop, not push(...parts): tens of thousands of parts would overflow the stack as arguments.
+    if (last?.role === role) for (const part of parts) last.parts.push(part);
     else contents.push({ role, parts });
   };
   messages.forEach((message, i) => {

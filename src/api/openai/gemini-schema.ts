@@ -1,6 +1,23 @@
 import { isRecord } from '../gemini/json-object';
+import { SchemaBudget } from './schema-budget';
 
 type Schema = Record<string, unknown>;
+
+/** Options of {@link toGeminiSchema}. */
+export interface GeminiSchemaOptions {
+  /** Where the schema is in the request, named in limit errors. Default `schema`. */
+  path?: string;
+  /** The budget of the whole request, shared by all its schemas. Default: a fresh one. */
+  budget?: SchemaBudget;
+}
+
+/** One run of {@link toGeminiSchema}: the schema `$ref`s point into, and what it produced. */
+interface Conversion {
+  root: Schema;
+  path: string;
+  budget: SchemaBudget;
+  nodes: number;
+}
 
 /** Number keywords Gemini's OpenAPI-subset `Schema` understands, copied when they are numbers. */
 const BOUNDS = ['minimum', 'maximum', 'minItems', 'maxItems'];
@@ -22,24 +39,37 @@ const FORMATS: Record<string, string[]> = {
  *   and its values are listed in the description;
  * - `required` keeps only declared properties, and an empty `properties` is omitted;
  * - everything else (`$schema`, `additionalProperties`, `default`, `examples`, `title`, …) is dropped.
+ *
+ * What it produces is held to `SCHEMA_LIMITS` (nodes, depth, text), counted against
+ * `options.budget`; each `$ref` followed and each `allOf` merged counts as a level, so the
+ * recursion stays bounded whatever the input.
+ *
+ * @throws ApiInputError naming `options.path` and the limit, as soon as one is passed.
  */
-export function toGeminiSchema(schema: unknown): Schema {
+export function toGeminiSchema(schema: unknown, options: GeminiSchemaOptions = {}): Schema {
   const root = isRecord(schema) ? schema : {};
-  return clean(root, root, new Set());
+  const budget = options.budget ?? new SchemaBudget();
+  return clean(root, { root, path: options.path ?? 'schema', budget, nodes: 0 }, new Set(), 1);
 }
 
-function clean(node: unknown, root: Schema, refs: Set<string>): Schema {
+function clean(node: unknown, run: Conversion, refs: Set<string>, depth: number): Schema {
   if (!isRecord(node)) return {};
+  run.budget.level(run.path, depth);
+  const { root } = run;
   const ref = typeof node.$ref === 'string' ? node.$ref : undefined;
   if (ref !== undefined) {
     const target = resolve(ref, root);
-    if (!target || refs.has(ref)) return describe({ type: 'object' }, node.description);
-    return clean({ ...target, ...withoutRef(node) }, root, new Set(refs).add(ref));
+    if (!target || refs.has(ref)) {
+      run.budget.node(run.path, ++run.nodes);
+      return describe({ type: 'object' }, node.description, run);
+    }
+    return clean({ ...target, ...withoutRef(node) }, run, new Set(refs).add(ref), depth + 1);
   }
   if (Array.isArray(node.allOf)) {
     const seen = new Set(refs);
-    return clean(mergeAllOf(node, root, seen), root, seen);
+    return clean(mergeAllOf(node, root, seen), run, seen, depth + 1);
   }
+  run.budget.node(run.path, ++run.nodes);
   const out: Schema = {};
   let nullable = node.nullable === true;
   const types = (Array.isArray(node.type) ? node.type : [node.type]).filter(
@@ -54,18 +84,19 @@ function clean(node: unknown, root: Schema, refs: Set<string>): Schema {
     const isNull = (schema: unknown) => isRecord(schema) && schema.type === 'null';
     const kept = alternatives
       .filter((schema) => !isNull(schema))
-      .map((schema) => clean(schema, root, refs));
+      .map((schema) => clean(schema, run, refs, depth + 1));
     if (kept.length < alternatives.length) nullable = true;
     if (kept.length === 1) Object.assign(out, kept[0]);
     else if (kept.length > 1) out.anyOf = kept;
   }
   if (typeof node.description === 'string') out.description = node.description;
-  copyEnum(node, out);
+  copyEnum(node, out, run);
+  if (typeof out.description === 'string') run.budget.text(run.path, out.description.length);
   const format = typeof node.format === 'string' ? node.format : undefined;
   if (format && FORMATS[String(out.type)]?.includes(format)) out.format = format;
-  if (isRecord(node.properties)) copyProperties(node, out, root, refs);
+  if (isRecord(node.properties)) copyProperties(node, out, run, refs, depth + 1);
   const items = Array.isArray(node.items) ? node.items[0] : node.items;
-  if (isRecord(items)) out.items = clean(items, root, refs);
+  if (isRecord(items)) out.items = clean(items, run, refs, depth + 1);
   for (const key of BOUNDS) if (typeof node[key] === 'number') out[key] = node[key];
   if (out.type === undefined && !out.anyOf) {
     if (out.properties) out.type = 'object';
@@ -75,10 +106,18 @@ function clean(node: unknown, root: Schema, refs: Set<string>): Schema {
   return out;
 }
 
-function copyProperties(node: Schema, out: Schema, root: Schema, refs: Set<string>): void {
+function copyProperties(
+  node: Schema,
+  out: Schema,
+  run: Conversion,
+  refs: Set<string>,
+  depth: number,
+): void {
   const entries = Object.entries(node.properties as Schema);
   if (entries.length === 0) return;
-  out.properties = Object.fromEntries(entries.map(([k, v]) => [k, clean(v, root, refs)]));
+  // Names are repeated in `required`: counted twice, as they are sent.
+  run.budget.text(run.path, 2 * entries.reduce((sum, [key]) => sum + key.length, 0));
+  out.properties = Object.fromEntries(entries.map(([k, v]) => [k, clean(v, run, refs, depth)]));
   const declared = new Set(entries.map(([key]) => key));
   const required = Array.isArray(node.required)
     ? node.required.filter((key): key is string => typeof key === 'string' && declared.has(key))
@@ -86,11 +125,16 @@ function copyProperties(node: Schema, out: Schema, root: Schema, refs: Set<strin
   if (required.length) out.required = required;
 }
 
-function copyEnum(node: Schema, out: Schema): void {
+function copyEnum(node: Schema, out: Schema, run: Conversion): void {
   const values = Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
   if (!values?.length) return;
-  if (values.every((value) => typeof value === 'string')) out.enum = values;
-  else {
+  if (values.every((value) => typeof value === 'string')) {
+    out.enum = values;
+    run.budget.text(
+      run.path,
+      values.reduce((sum: number, value: string) => sum + value.length, 0),
+    );
+  } else {
     const listed = `Allowed values: ${values.map((value) => JSON.stringify(value)).join(', ')}.`;
     out.description = out.description ? `${String(out.description)} ${listed}` : listed;
   }
@@ -111,7 +155,8 @@ function mergeAllOf(node: Schema, root: Schema, refs: Set<string>): Schema {
     if (!isRecord(member)) continue;
     Object.assign(merged, member);
     if (isRecord(member.properties)) Object.assign(properties, member.properties);
-    if (Array.isArray(member.required)) required.push(...member.required);
+    // A loop, not push(...): a long list would overflow the stack as call arguments.
+    if (Array.isArray(member.required)) for (const key of member.required) required.push(key);
   }
   if (Object.keys(properties).length) merged.properties = properties;
   if (required.length) merged.required = [...new Set(required)];
@@ -126,8 +171,10 @@ function resolve(ref: string, root: Schema): Schema | undefined {
   return isRecord(target) ? target : undefined;
 }
 
-function describe(schema: Schema, description: unknown): Schema {
-  return typeof description === 'string' ? { ...schema, description } : schema;
+function describe(schema: Schema, description: unknown, run: Conversion): Schema {
+  if (typeof description !== 'string') return schema;
+  run.budget.text(run.path, description.length);
+  return { ...schema, description };
 }
 
 function withoutRef(schema: Schema): Schema {

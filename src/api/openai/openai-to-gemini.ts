@@ -12,6 +12,7 @@ import { toContents } from './chat-messages';
 import type { ChatRequest, ChatTool } from './chat-request.schema';
 import { geminiFunctionName } from './function-names';
 import { toGeminiSchema } from './gemini-schema';
+import { SchemaBudget } from './schema-budget';
 
 /** Sent as the only user turn when a client sends nothing but system messages. */
 export const SYSTEM_ONLY_PROMPT = '请根据系统指令回答。'; // "Please answer following the system instruction."
@@ -29,7 +30,8 @@ export interface ToGeminiOptions {
  * Function names are declared under {@link geminiFunctionName}. The model variant is not applied
  * here: call `applyVariant(request, variant, 'openai')` on the result.
  *
- * @throws ApiInputError when no message has content, or for the errors of `toContents`.
+ * @throws ApiInputError when no message has content, a schema passes `SCHEMA_LIMITS` (all the
+ *   schemas of the request share one budget), or for the errors of `toContents`.
  */
 export function toGeminiRequest(chat: ChatRequest, options: ToGeminiOptions): GeminiRequest {
   const { contents, system } = toContents(chat.messages, {
@@ -45,9 +47,10 @@ export function toGeminiRequest(chat: ChatRequest, options: ToGeminiOptions): Ge
     safetySettings: DEFAULT_SAFETY_SETTINGS.map((setting) => ({ ...setting })),
   };
   if (system.length) request.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
-  const generationConfig = toGenerationConfig(chat);
+  const budget = new SchemaBudget();
+  const generationConfig = toGenerationConfig(chat, budget);
   if (Object.keys(generationConfig).length) request.generationConfig = generationConfig;
-  const declarations = (chat.tools ?? []).map(toDeclaration);
+  const declarations = (chat.tools ?? []).map((tool, i) => toDeclaration(tool, i, budget));
   if (declarations.length) {
     request.tools = [{ functionDeclarations: declarations }];
     if (chat.tool_choice) request.toolConfig = toToolConfig(chat.tool_choice);
@@ -75,7 +78,7 @@ export function applyThinkingOverride(request: GeminiRequest, chat: ChatRequest)
   };
 }
 
-function toGenerationConfig(chat: ChatRequest): GeminiGenerationConfig {
+function toGenerationConfig(chat: ChatRequest, budget: SchemaBudget): GeminiGenerationConfig {
   const config: GeminiGenerationConfig = {};
   const maxTokens = chat.max_completion_tokens ?? chat.max_tokens;
   if (chat.temperature != null) config.temperature = chat.temperature;
@@ -92,16 +95,20 @@ function toGenerationConfig(chat: ChatRequest): GeminiGenerationConfig {
   if (format?.type === 'json_object' || format?.type === 'json_schema') {
     config.responseMimeType = 'application/json';
     const schema = format.json_schema?.schema;
-    if (format.type === 'json_schema' && schema) config.responseSchema = toGeminiSchema(schema);
+    if (format.type === 'json_schema' && schema) {
+      const path = 'response_format.json_schema.schema';
+      config.responseSchema = toGeminiSchema(schema, { path, budget });
+    }
   }
   return config;
 }
 
-function toDeclaration(tool: ChatTool): GeminiFunctionDeclaration {
+function toDeclaration(tool: ChatTool, i: number, budget: SchemaBudget): GeminiFunctionDeclaration {
   const { name, description, parameters } = tool.function;
   const declaration: GeminiFunctionDeclaration = { name: geminiFunctionName(name) };
   if (description) declaration.description = description;
-  const schema = parameters ? toGeminiSchema(parameters) : undefined;
+  const path = `tools.${i}.function.parameters`;
+  const schema = parameters ? toGeminiSchema(parameters, { path, budget }) : undefined;
   // Gemini rejects an object schema without properties: a function without arguments has none.
   if (schema?.properties) declaration.parameters = schema;
   return declaration;
