@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 const PUBLIC = new Set(['GET /health', 'GET /health/live', 'HEAD /keepalive', 'POST /auth/login']);
 
 /** Routes the model APIs guard with the API password instead of a panel session. */
-const API_KEY_ROUTES = /^(GET|POST) \/v1(beta)?\//;
+const API_KEY_ROUTES = /^(GET|POST) (\/antigravity)?\/v1(beta)?\//;
 
 type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
 

@@ -76,6 +76,20 @@ export interface CodeAssistCall {
   at: number;
 }
 
+/** The Gemini request of a call, typed loosely for assertions. */
+export interface SentRequest {
+  contents: Array<{ role: string; parts: Array<Record<string, any>> }>;
+  systemInstruction?: { parts: Array<{ text: string }> };
+  generationConfig?: Record<string, any>;
+  safetySettings?: Array<{ category: string; threshold: string }>;
+  tools?: Array<Record<string, any>>;
+  toolConfig?: Record<string, any>;
+  [field: string]: any;
+}
+
+/** The Gemini request a call carried. */
+export const requestOf = (call: CodeAssistCall) => call.request as SentRequest;
+
 export interface FakeCodeAssist {
   /** Replies for the next calls of any credential, in order, the last one repeating. */
   script(...replies: ScriptedReply[]): void;

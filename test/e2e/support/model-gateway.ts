@@ -1,5 +1,6 @@
 import { type FakeCodeAssist, installCodeAssist } from '../../support/fake-code-assist';
 import { type FakeGoogle, startFakeGoogle } from '../../support/fake-google';
+import type { Namespace } from '../../../src/storage/storage-backend.interface';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
 /** The API password of the model gateways of the tests. */
@@ -14,6 +15,8 @@ export interface ModelGateway {
   credentials: Array<{ name: string; token: string; project: string }>;
   /** Saves settings through `/config/save`; fails the test when refused. */
   configure(config: Record<string, unknown>): Promise<void>;
+  /** Ends every credential's cooldown for a model key, and waits for rotation to see it. */
+  clearCooldowns(ns: Namespace, modelKey: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,11 @@ export async function startModelGateway(count = 3, env: Record<string, string> =
     });
     if (response.status !== 200) throw new Error(`config/save: ${await response.text()}`);
   };
+  const clearCooldowns = async (ns: Namespace, modelKey: string) => {
+    for (const c of credentials) await app.storage.setModelCooldown(ns, c.name, modelKey, null);
+    // The rotation index follows storage within a second.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+  };
   await configure({ retry_429_interval: 0 });
   return {
     app,
@@ -62,6 +70,7 @@ export async function startModelGateway(count = 3, env: Record<string, string> =
     assist,
     credentials,
     configure,
+    clearCooldowns,
     close: async () => {
       await app.close();
       await google.close();
