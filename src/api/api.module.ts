@@ -3,6 +3,10 @@ import { CredentialRotationModule } from '../credentials/rotation/credential-rot
 import { UpstreamModule } from '../upstream/upstream.module';
 import { AnthropicMessagesController } from './anthropic/anthropic-messages.controller';
 import { AnthropicMessagesService } from './anthropic/anthropic-messages.service';
+import { AntigravityModels } from './antigravity/antigravity-models.service';
+import { AntigravityQuota } from './antigravity/antigravity-quota.service';
+import { AntigravityController } from './antigravity/antigravity.controller';
+import { Clock } from '../common/clock';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import { GeminiNativeController } from './gemini-native/gemini-native.controller';
@@ -23,6 +27,7 @@ import { UpstreamTargets } from './upstream-target';
     ChatCompletionsController,
     GeminiNativeController,
     AnthropicMessagesController,
+    AntigravityController,
   ],
   providers: [
     ModelCaller,
@@ -31,6 +36,9 @@ import { UpstreamTargets } from './upstream-target';
     ChatCompletionsService,
     GeminiNativeService,
     AnthropicMessagesService,
+    AntigravityModels,
+    AntigravityQuota,
+    Clock,
   ],
 })
 export class ApiModule {}
