@@ -4,6 +4,7 @@ import {
   functionCallReply,
   googleError,
   quotaExceeded,
+  slow,
   streamReply,
   textReply,
 } from '../support/fake-code-assist';
@@ -162,6 +163,53 @@ describe("the Anthropic Messages API, driven by Anthropic's official SDK", () =>
     const names = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
     expect(names.slice(0, 3)).toEqual(['message_start', 'ping', 'content_block_start']);
     expect(names.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
+  });
+
+  it('fakes a stream for 假流式/ models from one upstream call, pinging while it runs', async () => {
+    g.assist.script(slow(textReply('All at once.'), 500));
+    const stream = client.messages.stream({
+      model: '假流式/gemini-2.5-flash',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Take your time' }],
+    });
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'All at once.' }]);
+    expect(message.stop_reason).toBe('end_turn');
+    expect(g.assist.calls().map((c) => c.route)).toEqual(['generate']);
+  });
+
+  it('continues a 流式抗截断/ stream that was cut, as one Anthropic stream', async () => {
+    g.assist.script(
+      streamReply(['First half, '], { finishReason: 'MAX_TOKENS' }),
+      streamReply(['second half.[done]']),
+    );
+    const message = await client.messages
+      .stream({
+        model: '流式抗截断/gemini-2.5-flash',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Write it all' }],
+      })
+      .finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'First half, second half.' }]);
+    expect(message.stop_reason).toBe('end_turn');
+    expect(g.assist.calls()).toHaveLength(2);
+  });
+
+  it('ends a stream the upstream broke off with an error event', async () => {
+    g.assist.script(streamReply(['Partial ', 'never'], { dropAfter: 1 }));
+    const error = await client.messages
+      .stream({
+        model: 'gemini-2.5-flash',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Go' }],
+      })
+      .finalMessage()
+      .catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'api_error', message: expect.stringMatching(/Upstream connection failed/) },
+    });
   });
 
   it('runs a tool round trip: tool_use out, tool_result back as a function response', async () => {
