@@ -26,8 +26,9 @@ const retryableStatus = (status: number) =>
   status === 429 || status >= 500 || status === 401 || status === 403;
 
 /**
- * Calls Code Assist for the model APIs: each attempt picks a credential through the rotation
- * engine and records the result; 429, 5xx, 401/403 and network errors try another credential,
+ * Calls a model upstream for the model APIs — the target's client, with credentials of the
+ * target's namespace (Gemini CLI on Code Assist, or antigravity): each attempt picks a credential
+ * through the rotation engine and records the result; 429, 5xx, 401/403 and network errors try another credential,
  * up to `retry_429_max_retries` retries `retry_429_interval` seconds apart (none when
  * `retry_429_enabled` is off); other failures return at once.
  */
