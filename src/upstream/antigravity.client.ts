@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../config/settings.service';
-import type {
-  CodeAssistCall,
-  GenerateResult,
-  StreamResult,
-  UpstreamFailure,
-} from './code-assist.client';
+import type { CodeAssistCall, UpstreamFailure } from './code-assist.client';
 import { googlePost } from './google-post';
-import type { ModelUpstream } from './model-upstream.interface';
-import { failure, generateResult, parseJson, streamResult } from './upstream-answer';
+import { GoogleModelClient } from './google-model.client';
+import { failure, parseJson } from './upstream-answer';
 import { UpstreamHttp } from './upstream-http.service';
 
 /** The antigravity app's user agent, which the upstream expects. */
@@ -34,18 +29,12 @@ export type AvailableModelsResult =
  * (`…-image`) are sent as `requestType: "image_gen"`.
  */
 @Injectable()
-export class AntigravityClient implements ModelUpstream {
+export class AntigravityClient extends GoogleModelClient {
   constructor(
     private readonly settings: SettingsService,
     private readonly http: UpstreamHttp,
-  ) {}
-
-  async generate(call: CodeAssistCall): Promise<GenerateResult> {
-    return generateResult(await this.post('v1internal:generateContent', call));
-  }
-
-  async stream(call: CodeAssistCall): Promise<StreamResult> {
-    return streamResult(await this.post('v1internal:streamGenerateContent?alt=sse', call));
+  ) {
+    super();
   }
 
   /** The models one credential may use, by upstream name, with their quota. */
@@ -74,7 +63,7 @@ export class AntigravityClient implements ModelUpstream {
     return { ok: false, status: 502, body: text, headers: response.headers };
   }
 
-  private post(path: string, call: CodeAssistCall) {
+  protected post(path: string, call: CodeAssistCall) {
     const url = `${this.settings.get('antigravity_api_url')}/${path}`;
     const envelope = {
       project: call.projectId,

@@ -2,8 +2,7 @@ import { arch, platform } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../config/settings.service';
 import { googlePost } from './google-post';
-import { generateResult, streamResult } from './upstream-answer';
-import type { ModelUpstream } from './model-upstream.interface';
+import { GoogleModelClient } from './google-model.client';
 import { UpstreamHttp } from './upstream-http.service';
 
 /** What Code Assist is asked: the base model, the credential's project and a Gemini request. */
@@ -36,22 +35,15 @@ const USER_AGENT = `GeminiCLI/0.1.5 (${platform()}; ${arch()})`;
  * thrown (undici errors); HTTP errors are returned as failures.
  */
 @Injectable()
-export class CodeAssistClient implements ModelUpstream {
+export class CodeAssistClient extends GoogleModelClient {
   constructor(
     private readonly settings: SettingsService,
     private readonly http: UpstreamHttp,
-  ) {}
-
-  async generate(call: CodeAssistCall): Promise<GenerateResult> {
-    return generateResult(await this.post('v1internal:generateContent', call));
+  ) {
+    super();
   }
 
-  /** Opens a stream; its events are the unwrapped chunks, relayed as they arrive. */
-  async stream(call: CodeAssistCall): Promise<StreamResult> {
-    return streamResult(await this.post('v1internal:streamGenerateContent?alt=sse', call));
-  }
-
-  private post(path: string, call: CodeAssistCall) {
+  protected post(path: string, call: CodeAssistCall) {
     const base = this.settings.get('code_assist_endpoint');
     const headers = { authorization: `Bearer ${call.accessToken}`, 'user-agent': USER_AGENT };
     const envelope = { model: call.model, project: call.projectId, request: call.request };
