@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-/** The time, injectable so tests can move it instead of waiting. */
+/**
+ * Where services read the time, so that tests can move it instead of sleeping
+ * (`Test.createTestingModule(...).overrideProvider(Clock).useValue(frozen)`).
+ */
 @Injectable()
 export class Clock {
   /** Milliseconds since the epoch. */
