@@ -8,8 +8,8 @@
  * no delays) and `node dist/main.js` with 100 valid Gemini CLI credentials, seeded through the
  * panel's text import. Every request reads its whole answer and must be 200. Each figure pools two
  * rounds of BENCH_SECONDS / 2 (after a 1 s warm-up each), run in the order upstream, Gemini route,
- * OpenAI route, then the reverse, so that drift in machine load weighs on all three alike. The
- * added latency is the gateway's percentile minus the upstream's.
+ * OpenAI route, Anthropic route, then the reverse, so that drift in machine load weighs on all
+ * alike. The added latency is the gateway's percentile minus the upstream's.
  *
  * Targets (issue text): added p50 <= 1 ms and added p99 <= 5 ms at 1 client; at 64 clients the
  * gateway sustains at least half the upstream's own request rate (Gemini route, both modes). A
@@ -39,7 +39,7 @@ const ONLY = process.env.BENCH_ONLY?.split(',');
 const BACKENDS = (['sqlite', 'valkey'] as const).filter((kind) => !ONLY || ONLY.includes(kind));
 
 type Mode = (typeof MODES)[number];
-type Route = 'gemini' | 'openai';
+type Route = 'gemini' | 'openai' | 'anthropic';
 
 interface Row {
   mode: Mode;
@@ -86,6 +86,18 @@ function targets(
       body: JSON.stringify({ model: 'gemini-2.5-pro', messages, ...(stream ? { stream } : {}) }),
       expect: stream ? 'data: [DONE]' : '"choices"',
     },
+    anthropic: {
+      origin: gateway,
+      path: '/v1/messages',
+      headers: { ...JSON_TYPE, 'x-api-key': API_KEY },
+      body: JSON.stringify({
+        model: 'gemini-2.5-pro',
+        max_tokens: 1024,
+        messages,
+        ...(stream ? { stream } : {}),
+      }),
+      expect: stream ? 'event: message_stop' : '"end_turn"',
+    },
   };
 }
 
@@ -113,9 +125,13 @@ async function benchBackend(upstream: BenchProcess, gateway: BenchProcess): Prom
   for (const mode of MODES) {
     for (const clients of CLIENTS) {
       const t = targets(upstream.url, gateway.url, mode);
-      const [up, gemini, openai] = await measure([t.upstream, t.gemini, t.openai], clients);
+      const [up, gemini, openai, anthropic] = await measure(
+        [t.upstream, t.gemini, t.openai, t.anthropic],
+        clients,
+      );
       rows.push({ mode, route: 'gemini', clients, upstream: up, gateway: gemini });
       rows.push({ mode, route: 'openai', clients, upstream: up, gateway: openai });
+      rows.push({ mode, route: 'anthropic', clients, upstream: up, gateway: anthropic });
     }
   }
   return rows;
@@ -181,7 +197,7 @@ async function main() {
         const rows = await benchBackend(upstream, gateway);
         printTable(backend, rows, gateway.rssMiB());
         for (const row of rows) {
-          // The upstream figures are shared by both routes' rows: count them once.
+          // The upstream figures are shared by every route's rows: count them once.
           for (const figures of row.route === 'gemini'
             ? [row.upstream, row.gateway]
             : [row.gateway]) {

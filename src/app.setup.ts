@@ -26,8 +26,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(
     apiJsonBody(limit, (req) => {
       const request = req as unknown as ApiKeyRequest;
-      const style = flavorOfPath(req.url ?? '/') === 'openai' ? 'openai' : 'gemini';
-      return checkApiKey(request, style, settings.apiPassword().value).ok;
+      return checkApiKey(request, flavorOfPath(req.url ?? '/'), settings.apiPassword().value).ok;
     }),
   );
   app.enableCors({ origin: '*', exposedHeaders: ['Retry-After', 'Content-Disposition'] });

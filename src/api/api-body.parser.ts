@@ -5,7 +5,7 @@ import { apiErrorBody, type ApiFlavor } from './api-error';
 type Request = IncomingMessage & { body?: unknown; _body?: boolean };
 
 /** The model routes: their bodies carry conversations and images, far past the 100 KB default. */
-const MODEL_ROUTE = /^\/(v1|v1beta)\//i;
+const MODEL_ROUTE = /^\/(antigravity\/)?(v1|v1beta)\//i;
 
 /**
  * How deep the arrays and objects of a model request may nest. Google's protobuf parsers refuse
@@ -17,7 +17,11 @@ export const MAX_BODY_DEPTH = 128;
 
 /** Which API's error shape a model route answers in. */
 export const flavorOfPath = (url: string): ApiFlavor =>
-  /^\/v1\/chat\//i.test(url) ? 'openai' : 'gemini';
+  /^\/(antigravity\/)?v1\/messages(\/|\?|$)/i.test(url)
+    ? 'anthropic'
+    : /^\/(antigravity\/)?v1\/chat\//i.test(url)
+      ? 'openai'
+      : 'gemini';
 
 /**
  * Express middleware reading the JSON body of a model route up to `limitBytes` (413 beyond it,

@@ -1,5 +1,5 @@
 /** Which API's error shape a model route answers in. */
-export type ApiFlavor = 'openai' | 'gemini';
+export type ApiFlavor = 'openai' | 'gemini' | 'anthropic';
 
 const GEMINI_STATUS: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -33,8 +33,27 @@ export function geminiErrorBody(status: number, message: string) {
   return { error: { code: status, message, status: name } };
 }
 
+const ANTHROPIC_TYPE: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  503: 'overloaded_error',
+  504: 'timeout_error',
+  529: 'overloaded_error',
+};
+
+/** Anthropic's `{type: "error", error: {type, message}}`. */
+export function anthropicErrorBody(status: number, message: string) {
+  const type = ANTHROPIC_TYPE[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+  return { type: 'error', error: { type, message } };
+}
+
 /** The error body of `flavor` for an HTTP status and message. */
 export function apiErrorBody(flavor: ApiFlavor, status: number, message: string, code?: string) {
+  if (flavor === 'anthropic') return anthropicErrorBody(status, message);
   return flavor === 'openai'
     ? openAiErrorBody(status, message, code ?? null)
     : geminiErrorBody(status, message);

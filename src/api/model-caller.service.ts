@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { SettingsService } from '../config/settings.service';
+import type { Namespace } from '../storage/storage-backend.interface';
 import {
   type AcquiredCredential,
   CredentialPool,
@@ -9,19 +10,14 @@ import {
   type CallFailure,
   CredentialRotation,
 } from '../credentials/rotation/credential-rotation.service';
-import {
-  type CodeAssistCall,
-  CodeAssistClient,
-  type UpstreamFailure,
-} from '../upstream/code-assist.client';
+import type { CodeAssistCall, UpstreamFailure } from '../upstream/code-assist.client';
+import type { UpstreamTarget } from './upstream-target';
 import {
   ClientGoneError,
   networkFailure,
   NoCredentialError,
   UpstreamCallError,
 } from './upstream-call.errors';
-
-const NS = 'geminicli';
 
 type Attempt<T> = (call: CodeAssistCall) => Promise<{ ok: true; value: T } | UpstreamFailure>;
 
@@ -30,8 +26,9 @@ const retryableStatus = (status: number) =>
   status === 429 || status >= 500 || status === 401 || status === 403;
 
 /**
- * Calls Code Assist for the model APIs: each attempt picks a credential through the rotation
- * engine and records the result; 429, 5xx, 401/403 and network errors try another credential,
+ * Calls a model upstream for the model APIs — the target's client, with credentials of the
+ * target's namespace (Gemini CLI on Code Assist, or antigravity): each attempt picks a credential
+ * through the rotation engine and records the result; 429, 5xx, 401/403 and network errors try another credential,
  * up to `retry_429_max_retries` retries `retry_429_interval` seconds apart (none when
  * `retry_429_enabled` is off); other failures return at once.
  */
@@ -42,27 +39,37 @@ export class ModelCaller {
   constructor(
     private readonly pool: CredentialPool,
     private readonly rotation: CredentialRotation,
-    private readonly client: CodeAssistClient,
     private readonly settings: SettingsService,
   ) {}
 
-  /** One non-streaming generateContent; resolves to the unwrapped response. */
-  generate(model: string, request: unknown, signal: AbortSignal): Promise<unknown> {
-    return this.withCredentials(model, request, signal, async (call) => {
-      const result = await this.client.generate(call);
+  /** One non-streaming generateContent on `target`; resolves to the unwrapped response. */
+  generate(
+    target: UpstreamTarget,
+    model: string,
+    request: unknown,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    return this.withCredentials(target, model, request, signal, async (call) => {
+      const result = await target.client.generate(call);
       return result.ok ? { ok: true, value: result.response } : result;
     });
   }
 
   /** Opens a stream (retrying until one opens); its events are the unwrapped chunks. */
-  stream(model: string, request: unknown, signal: AbortSignal): Promise<AsyncGenerator<unknown>> {
-    return this.withCredentials(model, request, signal, async (call) => {
-      const result = await this.client.stream(call);
+  stream(
+    target: UpstreamTarget,
+    model: string,
+    request: unknown,
+    signal: AbortSignal,
+  ): Promise<AsyncGenerator<unknown>> {
+    return this.withCredentials(target, model, request, signal, async (call) => {
+      const result = await target.client.stream(call);
       return result.ok ? { ok: true, value: result.events } : result;
     });
   }
 
   private async withCredentials<T>(
+    target: UpstreamTarget,
     model: string,
     request: unknown,
     signal: AbortSignal,
@@ -74,8 +81,8 @@ export class ModelCaller {
     let last: UpstreamCallError | undefined;
     for (let tried = 0; tried <= retries; tried++) {
       if (tried > 0) await this.pause(signal);
-      const credential = await this.pool.acquire(NS, model, { needsProject: true });
-      if (!credential) throw last ?? new NoCredentialError(model);
+      const credential = await this.pool.acquire(target.ns, model, { needsProject: true });
+      if (!credential) throw last ?? new NoCredentialError(model, target.label);
       const call = {
         accessToken: credential.accessToken,
         projectId: credential.projectId!,
@@ -83,7 +90,7 @@ export class ModelCaller {
         request,
         signal,
       };
-      const outcome = await this.once(credential, call, attempt, signal);
+      const outcome = await this.once(target, credential, call, attempt, signal);
       if (outcome.ok) return outcome.value;
       last = outcome.error;
       if (!outcome.retry) break;
@@ -92,6 +99,7 @@ export class ModelCaller {
   }
 
   private async once<T>(
+    { ns }: UpstreamTarget,
     credential: AcquiredCredential,
     call: CodeAssistCall,
     attempt: Attempt<T>,
@@ -106,12 +114,12 @@ export class ModelCaller {
       const error = networkFailure(err);
       if (!error) throw err;
       this.logger.warn(`Upstream call with ${name} failed: ${error.message}`);
-      await this.record(name, { modelKey });
+      await this.record(ns, name, { modelKey });
       return { ok: false, error, retry: true };
     }
     if (result.ok) {
       // Recorded in the background: the answer does not wait for the bookkeeping.
-      this.rotation.recordSuccess(NS, name, modelKey).catch((err: Error) => {
+      this.rotation.recordSuccess(ns, name, modelKey).catch((err: Error) => {
         this.logger.warn(`Recording a success of ${name} failed: ${err.message}`);
       });
       return result;
@@ -119,11 +127,11 @@ export class ModelCaller {
     const { status, body, headers } = result;
     this.logger.warn(`Upstream answered ${status} for ${call.model} with ${name}`);
     if (status === 401) {
-      await this.pool.forgetToken(NS, name, credential.credential).catch((err: Error) => {
+      await this.pool.forgetToken(ns, name, credential.credential).catch((err: Error) => {
         this.logger.warn(`Could not mark the token of ${name} for refresh: ${err.message}`);
       });
     }
-    await this.record(name, { status, modelKey, body, headers });
+    await this.record(ns, name, { status, modelKey, body, headers });
     return {
       ok: false,
       error: UpstreamCallError.fromFailure(result),
@@ -135,11 +143,11 @@ export class ModelCaller {
    * Records a failure; when storage cannot take it, the call still moves on to another
    * credential (this one's turn ends in memory) instead of failing the client's request.
    */
-  private async record(name: string, failure: CallFailure): Promise<void> {
+  private async record(ns: Namespace, name: string, failure: CallFailure): Promise<void> {
     try {
-      await this.rotation.recordFailure(NS, name, failure);
+      await this.rotation.recordFailure(ns, name, failure);
     } catch (err) {
-      this.rotation.rotateAway(NS, name);
+      this.rotation.rotateAway(ns, name);
       this.logger.warn(`Recording a failure of ${name} failed: ${(err as Error).message}`);
     }
   }

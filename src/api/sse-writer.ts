@@ -30,12 +30,16 @@ export class SseWriter {
     this.res.flushHeaders();
   }
 
-  /** Writes one event (objects as JSON); resolves when the client can take more. */
-  async send(data: unknown): Promise<void> {
+  /**
+   * Writes one event (objects as JSON), named `event` when given (Anthropic names each event);
+   * resolves when the client can take more.
+   */
+  async send(data: unknown, event?: string): Promise<void> {
     this.open();
     if (this.res.destroyed) return;
     const text = typeof data === 'string' ? data : JSON.stringify(data);
     const end = this.lineEnd;
+    const name = event === undefined ? '' : `event: ${event}${end}`;
     // Events sent in the same turn (one upstream packet often holds several) leave in one write.
     if (!this.corked) {
       this.corked = true;
@@ -45,7 +49,7 @@ export class SseWriter {
         this.res.uncork();
       });
     }
-    if (!this.res.write(`data: ${text}${end}${end}`)) await drained(this.res);
+    if (!this.res.write(`${name}data: ${text}${end}${end}`)) await drained(this.res);
   }
 
   end(): void {

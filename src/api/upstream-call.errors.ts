@@ -28,10 +28,10 @@ export class UpstreamCallError extends Error {
 
 /** No credential may serve the model now: all disabled, cooling down or failing to refresh. */
 export class NoCredentialError extends UpstreamCallError {
-  constructor(model: string) {
+  constructor(model: string, upstream = 'Gemini CLI') {
     super(
       503,
-      `No usable credential for ${model}: every Gemini CLI credential is disabled, cooling down ` +
+      `No usable credential for ${model}: every ${upstream} credential is disabled, cooling down ` +
         'or failing to refresh. Add or re-enable credentials, or wait for the cooldown.',
     );
     this.name = 'NoCredentialError';

@@ -46,19 +46,33 @@ export function checkApiKey(
   return verdict;
 }
 
+/** Anthropic's `x-api-key` header, if any. */
+function anthropicKey(req: ApiKeyRequest): string | undefined {
+  const header = first(req.headers['x-api-key']);
+  return typeof header === 'string' && header !== '' ? header : undefined;
+}
+
+function flavorOf(req: ApiKeyRequest, style: ApiKeyStyle): ApiFlavor {
+  if (style === 'dual') return geminiKey(req) ? 'gemini' : 'openai';
+  return style;
+}
+
+const MISSING: Record<ApiFlavor, string> = {
+  openai: 'Missing API key: send Authorization: Bearer <API password>',
+  gemini: 'Missing API key: send x-goog-api-key, ?key= or Authorization: Bearer',
+  anthropic: 'Missing API key: send x-api-key or Authorization: Bearer',
+};
+
 function verdictOf(req: ApiKeyRequest, style: ApiKeyStyle, expected: string): ApiKeyVerdict {
-  const gemini = geminiKey(req);
-  const flavor: ApiFlavor =
-    style === 'openai' || (style === 'dual' && !gemini) ? 'openai' : 'gemini';
-  let presented = flavor === 'gemini' ? gemini : undefined;
+  const flavor = flavorOf(req, style);
+  let presented =
+    flavor === 'gemini' ? geminiKey(req) : flavor === 'anthropic' ? anthropicKey(req) : undefined;
   if (presented === undefined) {
     const bearer = bearerToken(req.headers.authorization);
     if (bearer.kind !== 'token') {
       const message =
         bearer.kind === 'missing'
-          ? flavor === 'openai'
-            ? 'Missing API key: send Authorization: Bearer <API password>'
-            : 'Missing API key: send x-goog-api-key, ?key= or Authorization: Bearer'
+          ? MISSING[flavor]
           : 'Invalid authentication scheme: use Authorization: Bearer <API password>';
       return { ok: false, flavor, status: 401, message, code: 'missing_api_key' };
     }

@@ -5,9 +5,10 @@ export const AUTH_POLICY = 'gcli2api:auth-policy';
 
 /**
  * How a model route takes the API password: `openai` (Authorization: Bearer), `gemini` (also
- * `x-goog-api-key` and `?key=`), or `dual` (Gemini when a Gemini-style key is present, else OpenAI).
+ * `x-goog-api-key` and `?key=`), `anthropic` (`x-api-key` or Bearer), or `dual` (Gemini when a
+ * Gemini-style key is present, else OpenAI).
  */
-export type ApiKeyStyle = 'openai' | 'gemini' | 'dual';
+export type ApiKeyStyle = 'openai' | 'gemini' | 'anthropic' | 'dual';
 
 /** A route's auth policy. Routes without one require a panel session. */
 export type AuthPolicy = { kind: 'public' } | { kind: 'api-key'; style: ApiKeyStyle };

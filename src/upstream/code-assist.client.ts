@@ -1,8 +1,8 @@
 import { arch, platform } from 'node:os';
 import { Injectable } from '@nestjs/common';
-import { request } from 'undici';
 import { SettingsService } from '../config/settings.service';
-import { sseData } from './sse-events';
+import { googlePost } from './google-post';
+import { GoogleModelClient } from './google-model.client';
 import { UpstreamHttp } from './upstream-http.service';
 
 /** What Code Assist is asked: the base model, the credential's project and a Gemini request. */
@@ -35,81 +35,18 @@ const USER_AGENT = `GeminiCLI/0.1.5 (${platform()}; ${arch()})`;
  * thrown (undici errors); HTTP errors are returned as failures.
  */
 @Injectable()
-export class CodeAssistClient {
+export class CodeAssistClient extends GoogleModelClient {
   constructor(
     private readonly settings: SettingsService,
     private readonly http: UpstreamHttp,
-  ) {}
-
-  async generate(call: CodeAssistCall): Promise<GenerateResult> {
-    const response = await this.post('v1internal:generateContent', call);
-    if (response.statusCode >= 300) return failure(response);
-    const text = await response.body.text();
-    const answer = unwrap(parseJson(text));
-    if (answer && typeof answer === 'object') return { ok: true, response: answer };
-    // A 200 that is not a Gemini answer (a captive portal, a broken proxy): a bad gateway.
-    const body = 'Upstream answered 200 without a Gemini response';
-    return { ok: false, status: 502, body, headers: response.headers };
+  ) {
+    super();
   }
 
-  /** Opens a stream; its events are the unwrapped chunks, relayed as they arrive. */
-  async stream(call: CodeAssistCall): Promise<StreamResult> {
-    const response = await this.post('v1internal:streamGenerateContent?alt=sse', call);
-    if (response.statusCode >= 300) return failure(response);
-    return { ok: true, events: events(response.body) };
-  }
-
-  private post(path: string, call: CodeAssistCall) {
+  protected post(path: string, call: CodeAssistCall) {
     const base = this.settings.get('code_assist_endpoint');
-    return request(`${base}/${path}`, {
-      method: 'POST',
-      dispatcher: this.http.dispatcher(),
-      // Per request as well: not every dispatcher (a SOCKS5 proxy) passes its own on.
-      headersTimeout: this.settings.millis('upstream_first_byte_timeout'),
-      bodyTimeout: this.settings.millis('upstream_idle_timeout'),
-      signal: call.signal,
-      headers: {
-        authorization: `Bearer ${call.accessToken}`,
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-      },
-      body: JSON.stringify({ model: call.model, project: call.projectId, request: call.request }),
-    });
-  }
-}
-
-type UndiciResponse = Awaited<ReturnType<typeof request>>;
-
-async function failure(response: UndiciResponse): Promise<UpstreamFailure> {
-  const text = await response.body.text().catch(() => '');
-  const body = parseJson(text) ?? text;
-  return { ok: false, status: response.statusCode, body, headers: response.headers };
-}
-
-/** The JSON value of `text`, or `undefined` when it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function unwrap(payload: unknown): unknown {
-  return payload && typeof payload === 'object' && 'response' in payload
-    ? (payload as { response: unknown }).response
-    : payload;
-}
-
-async function* events(body: UndiciResponse['body']): AsyncGenerator<unknown> {
-  try {
-    for await (const data of sseData(body)) {
-      const event = unwrap(parseJson(data));
-      // Keep-alive comments, `[DONE]` or a line that is not an answer carry nothing to relay.
-      if (event && typeof event === 'object') yield event;
-    }
-  } finally {
-    // Stopped early (the client left): release the connection.
-    if (!body.readableEnded) body.destroy();
+    const headers = { authorization: `Bearer ${call.accessToken}`, 'user-agent': USER_AGENT };
+    const envelope = { model: call.model, project: call.projectId, request: call.request };
+    return googlePost(this.http, this.settings, `${base}/${path}`, headers, envelope, call.signal);
   }
 }

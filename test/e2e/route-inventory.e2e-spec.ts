@@ -21,7 +21,7 @@ const PUBLIC_STATUS: Record<string, number> = {
 };
 
 /** Routes the model APIs guard with the API password instead of a panel session. */
-const API_KEY_ROUTES = /^(GET|POST) \/v1(beta)?\//;
+const API_KEY_ROUTES = /^(GET|POST) (\/antigravity)?\/v1(beta)?\//;
 
 type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
 

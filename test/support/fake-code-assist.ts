@@ -65,6 +65,8 @@ export interface CodeAssistCall {
   route: 'generate' | 'stream';
   model?: string;
   project?: string;
+  /** The whole JSON body: the envelope around `request`. */
+  envelope: Record<string, any>;
   /** The Gemini GenerateContentRequest under `request`. */
   request?: any;
   /** The bearer token from `Authorization`, if any. */
@@ -75,6 +77,20 @@ export interface CodeAssistCall {
   /** `Date.now()` when it arrived. */
   at: number;
 }
+
+/** The Gemini request of a call, typed loosely for assertions. */
+export interface SentRequest {
+  contents: Array<{ role: string; parts: Array<Record<string, any>> }>;
+  systemInstruction?: { parts: Array<{ text: string }> };
+  generationConfig?: Record<string, any>;
+  safetySettings?: Array<{ category: string; threshold: string }>;
+  tools?: Array<Record<string, any>>;
+  toolConfig?: Record<string, any>;
+  [field: string]: any;
+}
+
+/** The Gemini request a call carried. */
+export const requestOf = (call: CodeAssistCall) => call.request as SentRequest;
 
 export interface FakeCodeAssist {
   /** Replies for the next calls of any credential, in order, the last one repeating. */
@@ -92,8 +108,20 @@ const ROUTES: Record<string, CodeAssistCall['route']> = {
   '/v1internal:streamGenerateContent': 'stream',
 };
 
+/** Options of {@link installCodeAssist}, for upstreams that share Code Assist's wire format. */
+export interface ModelUpstreamOptions {
+  /** Path prefix of the routes (the upstream's base URL is `fake.url + base`); default none. */
+  base?: string;
+  /** Refusals of the upstream's own, checked after the credentials and before the body. */
+  validate?: (call: CodeAssistCall) => CodeAssistReply | undefined;
+}
+
 /** Registers both Code Assist routes on `fake`. */
-export function installCodeAssist(fake: FakeGoogle): FakeCodeAssist {
+export function installCodeAssist(
+  fake: FakeGoogle,
+  options: ModelUpstreamOptions = {},
+): FakeCodeAssist {
+  const base = options.base ?? '';
   let shared: ScriptedReply[] = [];
   const perKey = new Map<string, ScriptedReply[]>();
   let received: RecordedRequest[] = [];
@@ -106,11 +134,12 @@ export function installCodeAssist(fake: FakeGoogle): FakeCodeAssist {
     return typeof entry === 'function' ? entry(call) : entry;
   };
 
+  const toCall = (recorded: RecordedRequest) => callOf(recorded, base);
   for (const path of Object.keys(ROUTES)) {
-    fake.route('POST', path, (recorded) => {
+    fake.route('POST', `${base}${path}`, (recorded) => {
       received.push(recorded);
       const call = toCall(recorded);
-      const invalid = validate(call);
+      const invalid = validate(call, options.validate);
       if (invalid) return answer(call, invalid, recorded);
       return answer(call, next(call), recorded);
     });
@@ -128,13 +157,14 @@ export function installCodeAssist(fake: FakeGoogle): FakeCodeAssist {
   };
 }
 
-function toCall(recorded: RecordedRequest): CodeAssistCall {
+function callOf(recorded: RecordedRequest, base: string): CodeAssistCall {
   const json = (recorded.json ?? {}) as Record<string, any>;
   const auth = String(recorded.headers.authorization ?? '');
   return {
-    route: ROUTES[recorded.path],
+    route: ROUTES[recorded.path.slice(base.length)],
     model: json.model,
     project: json.project,
+    envelope: json,
     request: json.request,
     token: /^Bearer (.+)$/i.exec(auth)?.[1],
     userAgent: recorded.headers['user-agent'],
@@ -146,10 +176,15 @@ function toCall(recorded: RecordedRequest): CodeAssistCall {
 }
 
 /** Google's refusals, checked in its order: credentials first, then the body. */
-function validate(call: CodeAssistCall): CodeAssistReply | undefined {
+function validate(
+  call: CodeAssistCall,
+  own?: ModelUpstreamOptions['validate'],
+): CodeAssistReply | undefined {
   if (!call.token) {
     return googleError(401, 'Request is missing required authentication credential.');
   }
+  const refused = own?.(call);
+  if (refused) return refused;
   if (!call.model) return googleError(400, 'Invalid argument: model is required.');
   if (!call.project) return googleError(400, 'Invalid project resource name projects/');
   const contents = call.request?.contents;

@@ -9,11 +9,13 @@ import type { GeminiResponse } from '../gemini/gemini.types';
 import { applyVariant, parseModelVariant } from '../gemini/model-variant';
 import { heartbeatWhile } from '../heartbeat';
 import { ModelCaller } from '../model-caller.service';
+import { ModelStreamer } from '../model-streamer.service';
 import { parseChatRequest } from '../openai/chat-request.schema';
 import { functionNameMap } from '../openai/function-names';
 import { ChatStreamConverter, toChatCompletion } from '../openai/gemini-to-openai';
 import { applyThinkingOverride, toGeminiRequest } from '../openai/openai-to-gemini';
 import { SseWriter } from '../sse-writer';
+import type { UpstreamTarget } from '../upstream-target';
 
 /**
  * `POST /v1/chat/completions` over Code Assist: the OpenAI request becomes a Gemini request for
@@ -25,16 +27,20 @@ import { SseWriter } from '../sse-writer';
 export class ChatCompletionsService {
   constructor(
     private readonly caller: ModelCaller,
+    private readonly streamer: ModelStreamer,
     private readonly settings: SettingsService,
   ) {}
 
-  async complete(body: unknown, res: ServerResponse): Promise<unknown> {
+  async complete(body: unknown, res: ServerResponse, target: UpstreamTarget): Promise<unknown> {
     const chat = parseChatRequest(body);
     const variant = parseModelVariant(chat.model);
     const compatibilityMode = this.settings.get('compatibility_mode_enabled');
-    const request = applyThinkingOverride(
-      applyVariant(toGeminiRequest(chat, { compatibilityMode }), variant, 'openai'),
-      chat,
+    const { model, request } = target.prepare(
+      variant.base,
+      applyThinkingOverride(
+        applyVariant(toGeminiRequest(chat, { compatibilityMode }), variant, 'openai'),
+        chat,
+      ),
     );
     const options = {
       id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
@@ -44,7 +50,7 @@ export class ChatCompletionsService {
       toolNames: functionNameMap(chat),
     };
     if (!chat.stream) {
-      const response = await this.caller.generate(variant.base, request, clientSignal(res));
+      const response = await this.caller.generate(target, model, request, clientSignal(res));
       return toChatCompletion(response as GeminiResponse, options);
     }
     const converter = new ChatStreamConverter(options);
@@ -54,14 +60,14 @@ export class ChatCompletionsService {
       const beat = heartbeatChunk(options);
       const response = await heartbeatWhile(
         () => out.send(beat),
-        () => this.caller.generate(variant.base, request, out.signal),
+        () => this.caller.generate(target, model, request, out.signal),
       ).catch((err: unknown) => this.fail(out, err));
       if (response !== undefined) {
         await this.relay(out, converter, [response]).catch((err: unknown) => this.fail(out, err));
       }
       return this.done(out);
     }
-    const events = await this.caller.stream(variant.base, request, out.signal);
+    const events = await this.streamer.open(target, variant, model, request, out.signal);
     out.open();
     await this.relay(out, converter, events).catch((err: unknown) => this.fail(out, err));
     return this.done(out);

@@ -8,8 +8,10 @@ import type { GeminiResponse } from '../gemini/gemini.types';
 import { prepareNativeRequest, withoutThoughts } from '../gemini/gemini-request';
 import { applyVariant, parseModelVariant } from '../gemini/model-variant';
 import { ModelCaller } from '../model-caller.service';
+import { ModelStreamer } from '../model-streamer.service';
 import { drained, SseWriter } from '../sse-writer';
 import { heartbeatWhile } from '../heartbeat';
+import type { UpstreamTarget } from '../upstream-target';
 
 /** What fake streaming sends while it waits: an empty model turn. */
 const HEARTBEAT = { candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, index: 0 }] };
@@ -23,13 +25,22 @@ const HEARTBEAT = { candidates: [{ content: { role: 'model', parts: [{ text: '' 
 export class GeminiNativeService {
   constructor(
     private readonly caller: ModelCaller,
+    private readonly streamer: ModelStreamer,
     private readonly settings: SettingsService,
   ) {}
 
-  async generate(modelId: string, body: unknown, res: ServerResponse): Promise<GeminiResponse> {
+  async generate(
+    target: UpstreamTarget,
+    modelId: string,
+    body: unknown,
+    res: ServerResponse,
+  ): Promise<GeminiResponse> {
     const variant = parseModelVariant(modelId);
-    const request = applyVariant(prepareNativeRequest(body), variant, 'native');
-    const response = await this.caller.generate(variant.base, request, clientSignal(res));
+    const { model, request } = target.prepare(
+      variant.base,
+      applyVariant(prepareNativeRequest(body), variant, 'native'),
+    );
+    const response = await this.caller.generate(target, model, request, clientSignal(res));
     return this.shaped(response as GeminiResponse);
   }
 
@@ -38,15 +49,24 @@ export class GeminiNativeService {
    * element by element. Errors before the first event answer with their status; later ones end
    * the stream with one error event.
    */
-  async stream(modelId: string, body: unknown, res: ServerResponse, sse: boolean): Promise<void> {
+  async stream(
+    target: UpstreamTarget,
+    modelId: string,
+    body: unknown,
+    res: ServerResponse,
+    sse: boolean,
+  ): Promise<void> {
     const variant = parseModelVariant(modelId);
-    const request = applyVariant(prepareNativeRequest(body), variant, 'native');
+    const { model, request } = target.prepare(
+      variant.base,
+      applyVariant(prepareNativeRequest(body), variant, 'native'),
+    );
     const out = sse ? new SseWriter(res, '\r\n') : new JsonArrayWriter(res);
     if (variant.fakeStream) {
       out.open();
       const response = await heartbeatWhile(
         () => out.send(HEARTBEAT),
-        () => this.caller.generate(variant.base, request, out.signal),
+        () => this.caller.generate(target, model, request, out.signal),
       ).catch((err: unknown) => this.fail(out, err));
       if (response !== undefined) {
         await Promise.resolve()
@@ -55,7 +75,7 @@ export class GeminiNativeService {
       }
       return out.end();
     }
-    const events = await this.caller.stream(variant.base, request, out.signal);
+    const events = await this.streamer.open(target, variant, model, request, out.signal);
     out.open();
     try {
       for await (const event of events) await out.send(this.shaped(event as GeminiResponse));

@@ -4,4 +4,13 @@
  */
 export class ApiInputError extends Error {
   override readonly name = 'ApiInputError';
+
+  /** The error for a schema's issues, naming up to 5 fields: `a.b: problem; c: problem`. */
+  static fromIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
+    const problems = issues.slice(0, 5).map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    });
+    return new ApiInputError(problems.join('; '));
+  }
 }

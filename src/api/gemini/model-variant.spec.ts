@@ -1,4 +1,3 @@
-import { ApiInputError } from './api-input.errors';
 import type { GeminiRequest } from './gemini.types';
 import { applyVariant, parseModelVariant } from './model-variant';
 
@@ -11,6 +10,7 @@ describe('parseModelVariant', () => {
       requested: 'models/假流式/gemini-2.5-flash-search-nothinking-search',
       base: 'gemini-2.5-flash',
       fakeStream: true,
+      antiTruncation: false,
       thinking: 'none',
       search: true,
     });
@@ -21,6 +21,7 @@ describe('parseModelVariant', () => {
       requested: 'gemini-2.5-pro',
       base: 'gemini-2.5-pro',
       fakeStream: false,
+      antiTruncation: false,
       thinking: undefined,
       search: false,
     });
@@ -30,11 +31,13 @@ describe('parseModelVariant', () => {
     expect(parseModelVariant('gemini-3-pro-preview-maxthinking').thinking).toBe('max');
   });
 
-  it('rejects the anti-truncation models with a 400 that says so', () => {
-    expect(() => parseModelVariant('流式抗截断/gemini-2.5-pro')).toThrow(ApiInputError);
-    expect(() => parseModelVariant('models/流式抗截断/gemini-2.5-pro')).toThrow(
-      /anti-truncation models are not supported/,
-    );
+  it('reads the anti-truncation prefix', () => {
+    expect(parseModelVariant('models/流式抗截断/gemini-2.5-pro-search')).toMatchObject({
+      base: 'gemini-2.5-pro',
+      antiTruncation: true,
+      fakeStream: false,
+      search: true,
+    });
   });
 
   it('rejects an id that is nothing but suffixes', () => {

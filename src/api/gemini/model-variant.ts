@@ -1,3 +1,4 @@
+import { baseModelName } from '../../credentials/rotation/model-key';
 import { ApiInputError } from './api-input.errors';
 import type { GeminiRequest, GeminiThinkingConfig, GeminiTool } from './gemini.types';
 
@@ -9,6 +10,8 @@ export interface ModelVariant {
   base: string;
   /** `假流式/` ("fake streaming"): serve a stream from one non-streaming upstream call. */
   fakeStream: boolean;
+  /** `流式抗截断/` ("streaming anti-truncation"): continue a stream cut before its end marker. */
+  antiTruncation: boolean;
   /** `-maxthinking` → `max`, `-nothinking` → `none`, neither → undefined (model default). */
   thinking?: 'max' | 'none';
   /** `-search`: ground answers with the Google Search tool. */
@@ -29,18 +32,14 @@ const BUDGET_MAX_PRO = 32_768;
  * Reads an advertised id such as `models/假流式/gemini-2.5-flash-nothinking-search`. Suffixes come
  * in any order and may repeat; if both thinking suffixes appear, `-nothinking` wins.
  *
- * @throws ApiInputError for the `流式抗截断/` (anti-truncation) prefix, which is not supported, and
- *   for an id with no model left once its prefixes and suffixes are stripped.
+ * @throws ApiInputError for an id with no model left once its prefixes and suffixes are stripped.
  */
 export function parseModelVariant(id: string): ModelVariant {
   let base = id.trim();
   let fakeStream = false;
+  let antiTruncation = false;
   for (let prefix = PREFIX.exec(base); prefix; prefix = PREFIX.exec(base)) {
-    if (prefix[0] === ANTI_TRUNCATION) {
-      throw new ApiInputError(
-        `model: "${id}" uses the ${ANTI_TRUNCATION} prefix; anti-truncation models are not supported`,
-      );
-    }
+    antiTruncation ||= prefix[0] === ANTI_TRUNCATION;
     fakeStream ||= prefix[0] === FAKE_STREAM;
     base = base.slice(prefix[0].length);
   }
@@ -55,7 +54,14 @@ export function parseModelVariant(id: string): ModelVariant {
     : suffixes.has('-maxthinking')
       ? 'max'
       : undefined;
-  return { requested: id, base, fakeStream, thinking, search: suffixes.has('-search') };
+  return {
+    requested: id,
+    base,
+    fakeStream,
+    antiTruncation,
+    thinking,
+    search: suffixes.has('-search'),
+  };
 }
 
 /** The thinking config a variant's suffix asks for, or undefined when it has none. */
@@ -99,4 +105,12 @@ export function applyVariant(
 function wantsSearchTool(tools: GeminiTool[], route: 'openai' | 'native'): boolean {
   if (tools.some((tool) => tool.googleSearch)) return false;
   return route === 'openai' || !tools.some((tool) => tool.functionDeclarations?.length);
+}
+
+/**
+ * Whether the model rejects a replayed function call without a thought signature (Gemini 3 and
+ * later), so the gateway must sign calls whose signature the client could not keep.
+ */
+export function needsCallSignatures(model: string): boolean {
+  return (Number(/^gemini-(\d+)/.exec(baseModelName(model))?.[1]) || 0) >= 3;
 }

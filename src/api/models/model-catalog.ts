@@ -18,8 +18,11 @@ export const MODEL_SUFFIXES = [
   '-nothinking-search',
 ] as const;
 
-/** Prefix variants: `假流式/` ("fake streaming") answers a stream from one non-streaming call. */
-export const MODEL_PREFIXES = ['', '假流式/'] as const;
+/**
+ * Prefix variants: `假流式/` ("fake streaming") answers a stream from one non-streaming call;
+ * `流式抗截断/` ("streaming anti-truncation") continues a stream cut before its end.
+ */
+export const MODEL_PREFIXES = ['', '假流式/', '流式抗截断/'] as const;
 
 /** Every advertised model id: each base model in every suffix and prefix variant. */
 export const MODEL_IDS: readonly string[] = MODEL_PREFIXES.flatMap((prefix) =>

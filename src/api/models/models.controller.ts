@@ -3,10 +3,11 @@ import { ApiKeyAuth } from '../../auth/auth.decorators';
 import { apiErrorBody, type ApiFlavor } from '../api-error';
 import { geminiModel, isKnownModel, MODEL_IDS, modelIdOf, openAiModel } from './model-catalog';
 
-type KeyedRequest = { query: Record<string, unknown>; headers: Record<string, unknown> };
+/** The parts of a request a dual route reads to pick its answer's shape. */
+export type KeyedRequest = { query: Record<string, unknown>; headers: Record<string, unknown> };
 
 /** A dual route answers as Gemini when the client sent a Gemini-style key. */
-const flavorOf = (req: KeyedRequest): ApiFlavor =>
+export const flavorOf = (req: KeyedRequest): ApiFlavor =>
   req.query.key !== undefined || req.headers['x-goog-api-key'] !== undefined ? 'gemini' : 'openai';
 
 /**

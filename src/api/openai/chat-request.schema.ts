@@ -166,9 +166,5 @@ export type ChatTool = NonNullable<ChatRequest['tools']>[number];
 export function parseChatRequest(body: unknown): ChatRequest {
   const result = chatRequestSchema.safeParse(body);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 5).map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-  throw new ApiInputError(problems.join('; '));
+  throw ApiInputError.fromIssues(result.error.issues);
 }

@@ -29,13 +29,16 @@ export function finishReason(
   return FILTERED.has(geminiReason) ? 'content_filter' : 'stop';
 }
 
-/** A candidate's parts sorted into answer text, thought text and function calls. */
+/** A candidate's parts sorted into answer text (images as Markdown), thought text and function calls. */
 export function readParts(parts: GeminiPart[] = []) {
   let text = '';
   let reasoning = '';
   const calls: GeminiFunctionCall[] = [];
   for (const part of parts) {
     if (part.functionCall) calls.push(part.functionCall);
+    // OpenAI has no image output: a generated image is shown as a Markdown data-URI image.
+    else if (part.inlineData)
+      text += `![image](data:${part.inlineData.mimeType};base64,${part.inlineData.data})`;
     else if (typeof part.text !== 'string') continue;
     else if (part.thought) reasoning += part.text;
     else text += part.text;

@@ -1,5 +1,5 @@
-import { baseModelName } from '../../credentials/rotation/model-key';
 import { ApiInputError } from '../gemini/api-input.errors';
+import { needsCallSignatures } from '../gemini/model-variant';
 import { DEFAULT_SAFETY_SETTINGS, MAX_OUTPUT_TOKENS, MAX_TOP_K } from '../gemini/gemini-request';
 import type {
   GeminiFunctionDeclaration,
@@ -36,7 +36,7 @@ export interface ToGeminiOptions {
 export function toGeminiRequest(chat: ChatRequest, options: ToGeminiOptions): GeminiRequest {
   const { contents, system } = toContents(chat.messages, {
     compatibilityMode: options.compatibilityMode,
-    signFunctionCalls: (Number(/^gemini-(\d+)/.exec(baseModelName(chat.model))?.[1]) || 0) >= 3,
+    signFunctionCalls: needsCallSignatures(chat.model),
   });
   if (contents.length === 0) {
     if (system.length === 0) throw new ApiInputError('messages: every message is empty');

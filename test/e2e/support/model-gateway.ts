@@ -1,5 +1,11 @@
+import {
+  ANTIGRAVITY_BASE,
+  type FakeAntigravity,
+  installAntigravity,
+} from '../../support/fake-antigravity';
 import { type FakeCodeAssist, installCodeAssist } from '../../support/fake-code-assist';
 import { type FakeGoogle, startFakeGoogle } from '../../support/fake-google';
+import type { Namespace } from '../../../src/storage/storage-backend.interface';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
 /** The API password of the model gateways of the tests. */
@@ -10,10 +16,16 @@ export interface ModelGateway {
   app: TestApp;
   google: FakeGoogle;
   assist: FakeCodeAssist;
+  /** The fake antigravity upstream (ANTIGRAVITY_API_URL points at it). */
+  antigravity: FakeAntigravity;
   /** The credentials' names, tokens and projects: `cred-<i>.json`, `token-<i>`, `project-<i>`. */
   credentials: Array<{ name: string; token: string; project: string }>;
+  /** Antigravity credentials: `ag_cred-<i>.json`, `ag-token-<i>`, `ag-project-<i>`. */
+  agCredentials: Array<{ name: string; token: string; project: string }>;
   /** Saves settings through `/config/save`; fails the test when refused. */
   configure(config: Record<string, unknown>): Promise<void>;
+  /** Ends every credential's cooldown for a model key, and waits for rotation to see it. */
+  clearCooldowns(ns: Namespace, modelKey: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,11 +34,17 @@ export interface ModelGateway {
  * so no refresh happens unless a test wants one) and a fake Google for Code Assist and OAuth.
  * Retries wait no time, so retry tests stay fast.
  */
-export async function startModelGateway(count = 3, env: Record<string, string> = {}) {
+export async function startModelGateway(
+  count = 3,
+  env: Record<string, string> = {},
+  options: { antigravity?: number } = {},
+) {
   const google = await startFakeGoogle();
   const assist = installCodeAssist(google);
+  const antigravity = installAntigravity(google);
   const app = await createTestApp({
     CODE_ASSIST_ENDPOINT: google.url,
+    ANTIGRAVITY_API_URL: `${google.url}${ANTIGRAVITY_BASE}`,
     OAUTH_PROXY_URL: google.url,
     API_PASSWORD: API_KEY,
     ...env,
@@ -37,8 +55,17 @@ export async function startModelGateway(count = 3, env: Record<string, string> =
     token: `token-${i}`,
     project: `project-${i}`,
   }));
-  for (const c of credentials) {
-    await app.storage.upsertCredential('geminicli', c.name, {
+  const agCredentials = Array.from({ length: options.antigravity ?? 0 }, (_, i) => ({
+    name: `ag_cred-${i}.json`,
+    token: `ag-token-${i}`,
+    project: `ag-project-${i}`,
+  }));
+  const seeded = [
+    ...credentials.map((c) => ['geminicli', c] as const),
+    ...agCredentials.map((c) => ['antigravity', c] as const),
+  ];
+  for (const [ns, c] of seeded) {
+    await app.storage.upsertCredential(ns, c.name, {
       client_id: 'client-id',
       client_secret: 'client-secret',
       refresh_token: `refresh-${c.token}`,
@@ -55,13 +82,22 @@ export async function startModelGateway(count = 3, env: Record<string, string> =
     });
     if (response.status !== 200) throw new Error(`config/save: ${await response.text()}`);
   };
+  const clearCooldowns = async (ns: Namespace, modelKey: string) => {
+    const names = (ns === 'antigravity' ? agCredentials : credentials).map((c) => c.name);
+    for (const name of names) await app.storage.setModelCooldown(ns, name, modelKey, null);
+    // The rotation index follows storage within a second.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+  };
   await configure({ retry_429_interval: 0 });
   return {
     app,
     google,
     assist,
+    antigravity,
     credentials,
+    agCredentials,
     configure,
+    clearCooldowns,
     close: async () => {
       await app.close();
       await google.close();
