@@ -9,22 +9,28 @@ type Listener = () => void | Promise<void>;
 
 /**
  * Tells in-process caches (settings, the rotation index) that something changed in storage,
- * whichever gateway process changed it, by polling the backend's cheap change marker.
+ * whichever gateway process changed it, by polling the backend's cheap change marker. The same
+ * poll tells whether storage is reachable, and when it is again after an outage.
  */
 @Injectable()
 export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
   private readonly listeners = new Set<Listener>();
+  private readonly recoveryListeners = new Set<Listener>();
   private version?: number;
   private timer?: NodeJS.Timeout;
   private failing = false;
+  /** A poll still waiting for storage: the next tick skips instead of piling up another one. */
+  private polling = false;
 
   constructor(@InjectStorage() private readonly storage: StorageBackend) {}
 
   async onModuleInit() {
     // Read the starting version now, so a change in the first second is not missed.
     await this.poll();
-    this.timer = setInterval(() => void this.poll(), CHANGE_POLL_MS);
+    this.timer = setInterval(() => {
+      if (!this.polling) void this.poll();
+    }, CHANGE_POLL_MS);
     this.timer.unref();
   }
 
@@ -38,26 +44,48 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` each time storage answers again after the last poll found it unreachable;
+   * returns a function that unsubscribes it.
+   */
+  onRecovery(listener: Listener): () => void {
+    this.recoveryListeners.add(listener);
+    return () => this.recoveryListeners.delete(listener);
+  }
+
+  /** False from a poll that could not reach storage until one that could. */
+  get reachable(): boolean {
+    return !this.failing;
+  }
+
   /** Reads the marker now and notifies the listeners when it moved; never throws. */
   async poll(): Promise<void> {
     let version: number;
+    this.polling = true;
     try {
       version = await this.storage.changeVersion();
     } catch (err) {
       if (!this.failing) this.logger.warn(`Cannot read storage changes: ${(err as Error).message}`);
       this.failing = true;
       return;
+    } finally {
+      this.polling = false;
     }
-    if (this.failing) this.logger.log('Storage changes are readable again');
+    const recovered = this.failing;
+    if (recovered) this.logger.log('Storage changes are readable again');
     this.failing = false;
+    if (recovered) await this.notify(this.recoveryListeners, 'Catching up after an outage');
     const moved = this.version !== undefined && version !== this.version;
     this.version = version;
-    if (!moved) return;
-    for (const listener of this.listeners) {
+    if (moved) await this.notify(this.listeners, 'Reloading after a storage change');
+  }
+
+  private async notify(listeners: Set<Listener>, what: string): Promise<void> {
+    for (const listener of listeners) {
       try {
         await listener();
       } catch (err) {
-        this.logger.warn(`Reloading after a storage change failed: ${(err as Error).message}`);
+        this.logger.warn(`${what} failed: ${(err as Error).message}`);
       }
     }
   }

@@ -1,21 +1,8 @@
-import { RedisBackend } from '../../src/storage/backends/redis.backend';
-import { PostgresBackend } from '../../src/storage/backends/postgres.backend';
-import type { StorageBackend } from '../../src/storage/storage-backend.interface';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
-import { type ServerHandle, startPostgres, startRedis } from '../support/servers';
+import type { ServerHandle } from '../support/servers';
 import { describeWithServers } from '../support/server-env';
 import { startRunningGateway, type GatewayProcess } from './support/gateway-process';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return Date.now();
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { STORAGE_CASES, waitFor } from './support/storage-cases';
 
 async function timed(url: string, headers: Record<string, string> = {}) {
   const started = Date.now();
@@ -31,30 +18,10 @@ async function timed(url: string, headers: Record<string, string> = {}) {
  * The storage server goes away while the gateway runs, then comes back. Each case gets servers
  * of its own, with persistence, so the restart keeps what was written before the outage.
  */
-describeWithServers(['redis', 'postgres'])(
+describeWithServers(['redis', 'postgres', 'mongodb'])(
   'when the storage server goes away after start-up',
   () => {
-    const cases: Array<{
-      kind: string;
-      start: () => Promise<ServerHandle>;
-      env: (server: ServerHandle) => Record<string, string>;
-      open: (server: ServerHandle) => StorageBackend;
-    }> = [
-      {
-        kind: 'valkey',
-        start: () => startRedis({ persistent: true }),
-        env: (server) => ({ REDIS_URL: server.url }),
-        open: (server) => new RedisBackend({ url: server.url }),
-      },
-      {
-        kind: 'postgresql',
-        start: () => startPostgres(),
-        env: (server) => ({ POSTGRES_DSN: server.url }),
-        open: (server) => new PostgresBackend({ dsn: server.url }),
-      },
-    ];
-
-    describe.each(cases)('$kind', ({ kind, start, env, open }) => {
+    describe.each([...STORAGE_CASES])('$kind', ({ kind, start, env, open }) => {
       let server: ServerHandle;
       let gateway: GatewayProcess;
 

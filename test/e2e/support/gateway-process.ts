@@ -18,6 +18,8 @@ export interface GatewayProcess {
   credentialsDir: string;
   /** Everything written to stdout and stderr so far. */
   output(): string;
+  /** Whether the process is still running (it has not exited or been killed). */
+  running(): boolean;
   /** Logs in to the panel (by default with the panel password it was started with). */
   login(password?: string): Promise<AuthHeaders>;
   stop(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startGateway(
       url,
       credentialsDir,
       output: () => output,
+      running: () => child.exitCode === null && child.signalCode === null,
       login: (password = panelPassword) => panelLogin(url, password),
       stop,
     },
