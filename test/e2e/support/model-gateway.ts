@@ -68,3 +68,12 @@ export async function startModelGateway(count = 3, env: Record<string, string> =
     },
   } satisfies ModelGateway;
 }
+
+/** One non-streaming OpenAI chat completion sent with the API key; the raw response. */
+export function postChat(url: string, model = 'gemini-2.5-pro'): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+}
