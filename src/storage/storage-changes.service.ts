@@ -9,14 +9,12 @@ type Listener = () => void | Promise<void>;
 
 /**
  * Tells in-process caches (settings, the rotation index) that something changed in storage,
- * whichever gateway process changed it, by polling the backend's cheap change marker. The same
- * poll tells whether storage is reachable, and when it is again after an outage.
+ * whichever gateway process changed it, by polling the backend's cheap change marker.
  */
 @Injectable()
 export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
   private readonly listeners = new Set<Listener>();
-  private readonly recoveryListeners = new Set<Listener>();
   private version?: number;
   private timer?: NodeJS.Timeout;
   private failing = false;
@@ -44,20 +42,6 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
-  /**
-   * Calls `listener` each time storage answers again after the last poll found it unreachable;
-   * returns a function that unsubscribes it.
-   */
-  onRecovery(listener: Listener): () => void {
-    this.recoveryListeners.add(listener);
-    return () => this.recoveryListeners.delete(listener);
-  }
-
-  /** False from a poll that could not reach storage until one that could. */
-  get reachable(): boolean {
-    return !this.failing;
-  }
-
   /** Reads the marker now and notifies the listeners when it moved; never throws. */
   async poll(): Promise<void> {
     let version: number;
@@ -71,10 +55,8 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.polling = false;
     }
-    const recovered = this.failing;
-    if (recovered) this.logger.log('Storage changes are readable again');
+    if (this.failing) this.logger.log('Storage changes are readable again');
     this.failing = false;
-    if (recovered) await this.notify(this.recoveryListeners, 'Catching up after an outage');
     const moved = this.version !== undefined && version !== this.version;
     this.version = version;
     if (moved) await this.notify(this.listeners, 'Reloading after a storage change');
