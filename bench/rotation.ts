@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { SettingsService } from '../src/config/settings.service';
 import { CredentialRotation } from '../src/credentials/rotation/credential-rotation.service';
+import { ResultRecorder } from '../src/credentials/rotation/result-recorder.service';
 import { MongoBackend } from '../src/storage/backends/mongodb.backend';
 import { PostgresBackend } from '../src/storage/backends/postgres.backend';
 import { RedisBackend } from '../src/storage/backends/redis.backend';
@@ -66,7 +67,12 @@ async function measure(target: Target, size: number): Promise<Figures> {
     const changes = new StorageChanges(storage);
     const settings = new SettingsService(storage, changes);
     await settings.reload();
-    const rotation = new CredentialRotation(storage, changes, settings);
+    const rotation = new CredentialRotation(
+      storage,
+      changes,
+      settings,
+      new ResultRecorder(storage),
+    );
 
     const reloads: number[] = [];
     for (let i = 0; i < RELOADS; i++) {

@@ -9,7 +9,9 @@ import {
 import {
   type CallFailure,
   CredentialRotation,
+  type FailureOutcome,
 } from '../credentials/rotation/credential-rotation.service';
+import { retriesWithAnotherCredential } from '../credentials/rotation/retry-rule';
 import type { CodeAssistCall, UpstreamFailure } from '../upstream/code-assist.client';
 import type { UpstreamTarget } from './upstream-target';
 import {
@@ -21,15 +23,12 @@ import {
 
 type Attempt<T> = (call: CodeAssistCall) => Promise<{ ok: true; value: T } | UpstreamFailure>;
 
-/** Statuses after which another credential is tried: the request itself was not at fault. */
-const retryableStatus = (status: number) =>
-  status === 429 || status >= 500 || status === 401 || status === 403;
-
 /**
  * Calls a model upstream for the model APIs — the target's client, with credentials of the
  * target's namespace (Gemini CLI on Code Assist, or antigravity): each attempt picks a credential
- * through the rotation engine and records the result; 429, 5xx, 401/403 and network errors try another credential,
- * up to `retry_429_max_retries` retries `retry_429_interval` seconds apart (none when
+ * through the rotation engine and records the result; when recording says another credential
+ * may do better (see retriesWithAnotherCredential: network errors, 401, 403, 429, 5xx), it tries
+ * one, up to `retry_429_max_retries` retries `retry_429_interval` seconds apart (none when
  * `retry_429_enabled` is off); other failures return at once.
  */
 @Injectable()
@@ -114,8 +113,8 @@ export class ModelCaller {
       const error = networkFailure(err);
       if (!error) throw err;
       this.logger.warn(`Upstream call with ${name} failed: ${error.message}`);
-      await this.record(ns, name, { modelKey });
-      return { ok: false, error, retry: true };
+      const { retryable } = await this.record(ns, name, { modelKey });
+      return { ok: false, error, retry: retryable };
     }
     if (result.ok) {
       // Recorded in the background: the answer does not wait for the bookkeeping.
@@ -131,24 +130,22 @@ export class ModelCaller {
         this.logger.warn(`Could not mark the token of ${name} for refresh: ${err.message}`);
       });
     }
-    await this.record(ns, name, { status, modelKey, body, headers });
-    return {
-      ok: false,
-      error: UpstreamCallError.fromFailure(result),
-      retry: retryableStatus(status),
-    };
+    const { retryable } = await this.record(ns, name, { status, modelKey, body, headers });
+    return { ok: false, error: UpstreamCallError.fromFailure(result), retry: retryable };
   }
 
   /**
-   * Records a failure; when storage cannot take it, the call still moves on to another
-   * credential (this one's turn ends in memory) instead of failing the client's request.
+   * Records a failure and returns its verdict. Storage being away does not fail here (the
+   * recorder keeps the result); should recording fail otherwise, the same rule still decides
+   * and this credential's turn ends in memory, so the client's request goes on.
    */
-  private async record(ns: Namespace, name: string, failure: CallFailure): Promise<void> {
+  private async record(ns: Namespace, name: string, failure: CallFailure): Promise<FailureOutcome> {
     try {
-      await this.rotation.recordFailure(ns, name, failure);
+      return await this.rotation.recordFailure(ns, name, failure);
     } catch (err) {
       this.rotation.rotateAway(ns, name);
       this.logger.warn(`Recording a failure of ${name} failed: ${(err as Error).message}`);
+      return { banned: false, retryable: retriesWithAnotherCredential(failure.status) };
     }
   }
 

@@ -4,14 +4,22 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import type { GatewayEnv } from '../env/env.schema';
 import { StorageHealthIndicator } from '../storage/storage.health';
+import { ResultsHealthIndicator } from './results.health';
 
-/** Probes, open to all: `/health` checks storage (503 when down); the liveness routes touch nothing. */
+/**
+ * Probes, open to all. `/health` answers 200 with `status: ok`, or `status: degraded` while the
+ * gateway serves with less than it should: storage unreachable (model calls go on from memory,
+ * admin writes answer 503, call results wait in memory), results still waiting to be written,
+ * or a start-up that fell back to another backend. It answers 503 only while shutting down.
+ * The liveness routes touch nothing.
+ */
 @Controller()
 @Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly storage: StorageHealthIndicator,
+    private readonly results: ResultsHealthIndicator,
     private readonly config: ConfigService<GatewayEnv, true>,
   ) {}
 
@@ -19,7 +27,10 @@ export class HealthController {
   @HealthCheck()
   check() {
     const timeout = this.config.get('HEALTH_TIMEOUT_MS', { infer: true });
-    return this.health.check([() => this.storage.isHealthy('storage', timeout)]);
+    return this.health.check([
+      () => this.storage.isHealthy('storage', timeout),
+      () => this.results.isHealthy('results'),
+    ]);
   }
 
   @Get('health/live')

@@ -18,13 +18,17 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
   private version?: number;
   private timer?: NodeJS.Timeout;
   private failing = false;
+  /** A poll still waiting for storage: the next tick skips instead of piling up another one. */
+  private polling = false;
 
   constructor(@InjectStorage() private readonly storage: StorageBackend) {}
 
   async onModuleInit() {
     // Read the starting version now, so a change in the first second is not missed.
     await this.poll();
-    this.timer = setInterval(() => void this.poll(), CHANGE_POLL_MS);
+    this.timer = setInterval(() => {
+      if (!this.polling) void this.poll();
+    }, CHANGE_POLL_MS);
     this.timer.unref();
   }
 
@@ -41,23 +45,29 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
   /** Reads the marker now and notifies the listeners when it moved; never throws. */
   async poll(): Promise<void> {
     let version: number;
+    this.polling = true;
     try {
       version = await this.storage.changeVersion();
     } catch (err) {
       if (!this.failing) this.logger.warn(`Cannot read storage changes: ${(err as Error).message}`);
       this.failing = true;
       return;
+    } finally {
+      this.polling = false;
     }
     if (this.failing) this.logger.log('Storage changes are readable again');
     this.failing = false;
     const moved = this.version !== undefined && version !== this.version;
     this.version = version;
-    if (!moved) return;
-    for (const listener of this.listeners) {
+    if (moved) await this.notify(this.listeners, 'Reloading after a storage change');
+  }
+
+  private async notify(listeners: Set<Listener>, what: string): Promise<void> {
+    for (const listener of listeners) {
       try {
         await listener();
       } catch (err) {
-        this.logger.warn(`Reloading after a storage change failed: ${(err as Error).message}`);
+        this.logger.warn(`${what} failed: ${(err as Error).message}`);
       }
     }
   }

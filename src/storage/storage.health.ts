@@ -1,20 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
+import type { StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
-import { InjectStorage } from './storage.decorators';
+import { InjectStorage, InjectStorageSelection } from './storage.decorators';
 
-/** Terminus indicator: `up` with the backend kind and ping time, or `down` with the reason. */
+/**
+ * Terminus indicator of the storage backend, never `down`: the gateway still serves without it.
+ * `up` with the backend kind and ping time; `degraded` when the server does not answer (model
+ * calls are served from memory, admin writes answer 503) or when start-up fell back from the
+ * configured backend to another one (with which was asked for, which is in use, and why).
+ */
 @Injectable()
 export class StorageHealthIndicator {
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
+    @InjectStorageSelection() private readonly selection: StorageSelection,
     private readonly health: HealthIndicatorService,
   ) {}
 
   /** Pings the backend under `timeoutMs`; never throws. */
   async isHealthy(key: string, timeoutMs: number) {
     const indicator = this.health.check(key);
+    const backend = this.storage.kind;
+    const fallback = this.fallback();
     const started = performance.now();
     try {
       await withTimeout(
@@ -23,9 +32,23 @@ export class StorageHealthIndicator {
         () => new Error(`storage did not answer within ${timeoutMs} ms`),
       );
       const pingMs = Math.round((performance.now() - started) * 100) / 100;
-      return indicator.up({ backend: this.storage.kind, pingMs });
+      const facts = { backend, reachable: true, pingMs };
+      return fallback ? indicator.degraded({ ...facts, ...fallback }) : indicator.up(facts);
     } catch (err) {
-      return indicator.down({ backend: this.storage.kind, message: (err as Error).message });
+      const message = (err as Error).message;
+      return indicator.degraded({ backend, reachable: false, message, ...fallback });
     }
+  }
+
+  private fallback() {
+    const { requested, active, degraded } = this.selection;
+    if (!degraded) return undefined;
+    const failed = this.selection.attempts.find((a) => a.backend === requested && !a.ok);
+    return {
+      requested,
+      reason:
+        `${requested} was configured but ${active} is in use: ${requested} could not be reached ` +
+        `at start-up${failed?.error ? ` (${failed.error})` : ''}`,
+    };
   }
 }

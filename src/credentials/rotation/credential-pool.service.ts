@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type {
   CredentialData,
+  CredentialState,
   Namespace,
   StorageBackend,
 } from '../../storage/storage-backend.interface';
 import { StorageChanges } from '../../storage/storage-changes.service';
 import { InjectStorage } from '../../storage/storage.decorators';
+import { StorageUnavailableError } from '../../storage/storage.errors';
 import { CredentialRotation } from './credential-rotation.service';
 import { projectIdOf } from './credential-token';
 import { modelKeyFor } from './model-key';
@@ -39,10 +41,12 @@ export class CredentialPool {
   /**
    * Credential data of usable picks, by `ns:name`, so the hot path reads storage only for a
    * credential it has not seen since the last change: any change in storage (from any process,
-   * seen within a second) empties it, and so does every refresh or failure here. `generation`
-   * counts the emptyings, so a read that straddles one is not put back.
+   * seen within a second) makes every entry stale, and a refresh or failure here drops its
+   * entry. `generation` counts the changes; an entry read before the latest one is read again,
+   * except while storage is unavailable, when the last data known still serves (the rotation
+   * index in memory still decides which credential may serve).
    */
-  private readonly known = new Map<string, CredentialData>();
+  private readonly known = new Map<string, { data: CredentialData; generation: number }>();
   private generation = 0;
   private readonly logger = new Logger('Credentials');
 
@@ -53,7 +57,6 @@ export class CredentialPool {
     changes: StorageChanges,
   ) {
     changes.subscribe(() => {
-      this.known.clear();
       this.generation++;
     });
   }
@@ -64,7 +67,10 @@ export class CredentialPool {
    * reload), moves on to the next one, up to MAX_ACQUIRE_ATTEMPTS. A credential already known
    * since the last storage change is not read again: the index is as fresh as that knowledge.
    * Never returns a credential whose token it could not refresh, nor (with `needsProject`) one
-   * without a project id; `null` when none is usable.
+   * without a project id; `null` when none is usable. While storage is unavailable, a credential
+   * it knows nothing of, or whose token needs a refresh (the refresh could not be stored nor
+   * shared with other processes), is passed over; when no credential was left, the storage error
+   * is thrown (503).
    */
   async acquire(
     ns: Namespace,
@@ -73,15 +79,24 @@ export class CredentialPool {
   ): Promise<AcquiredCredential | null> {
     const modelKey = modelKeyFor(ns, model);
     const tried = new Set<string>();
+    let unavailable: StorageUnavailableError | undefined;
     for (let attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
       const name = await this.rotation.pick(ns, modelKey);
-      if (name === null) return null;
+      if (name === null) break;
       if (tried.has(name)) {
         this.rotation.rotateAway(ns, name);
         continue;
       }
       tried.add(name);
-      const acquired = await this.prepare(ns, name, modelKey);
+      let acquired: AcquiredCredential | undefined;
+      try {
+        acquired = await this.prepare(ns, name, modelKey);
+      } catch (err) {
+        if (!(err instanceof StorageUnavailableError)) throw err;
+        unavailable = err;
+        this.rotation.rotateAway(ns, name);
+        continue;
+      }
       if (!acquired) continue;
       if (options.needsProject && !acquired.projectId) {
         this.logger.warn(`Credential ${name} has no project_id; it cannot serve ${model}`);
@@ -90,6 +105,7 @@ export class CredentialPool {
       }
       return acquired;
     }
+    if (unavailable) throw unavailable;
     return null;
   }
 
@@ -102,24 +118,18 @@ export class CredentialPool {
     await this.storage.upsertCredential(ns, name, { ...credential, expiry: EXPIRED });
   }
 
-  private async prepare(ns: Namespace, name: string, modelKey: string) {
+  private async prepare(
+    ns: Namespace,
+    name: string,
+    modelKey: string,
+  ): Promise<AcquiredCredential | undefined> {
     const key = `${ns}:${name}`;
     const generation = this.generation;
-    let data = this.known.get(key);
-    if (!data) {
-      const [stored, state] = await Promise.all([
-        this.storage.getCredential(ns, name),
-        this.storage.getState(ns, name),
-      ]);
-      if (!stored || !state || state.disabled || state.modelCooldowns[modelKey] !== undefined) {
-        this.rotation.noteState(ns, name, stored ? state : null);
-        return undefined;
-      }
-      data = stored;
-    }
+    const data = await this.currentData(ns, name, modelKey);
+    if (!data) return undefined;
     try {
       const { accessToken, credential } = await this.tokens.accessToken(ns, name, data);
-      if (generation === this.generation) this.known.set(key, credential);
+      this.known.set(key, { data: credential, generation });
       return { name, modelKey, accessToken, projectId: projectIdOf(credential), credential };
     } catch (err) {
       this.known.delete(key);
@@ -127,5 +137,32 @@ export class CredentialPool {
       this.rotation.rotateAway(ns, name);
       return undefined;
     }
+  }
+
+  /**
+   * The credential's data when it may serve `modelKey`: from memory when nothing changed since
+   * it was read (or storage cannot be asked), else from storage; `undefined` when it is gone,
+   * disabled or cooling down (the index learns so).
+   */
+  private async currentData(ns: Namespace, name: string, modelKey: string) {
+    const known = this.known.get(`${ns}:${name}`);
+    if (known?.generation === this.generation) return known.data;
+    let stored: CredentialData | null;
+    let state: CredentialState | null;
+    try {
+      [stored, state] = await Promise.all([
+        this.storage.getCredential(ns, name),
+        this.storage.getState(ns, name),
+      ]);
+    } catch (err) {
+      if (known && err instanceof StorageUnavailableError) return known.data;
+      throw err;
+    }
+    if (!stored || !state || state.disabled || state.modelCooldowns[modelKey] !== undefined) {
+      this.known.delete(`${ns}:${name}`);
+      this.rotation.noteState(ns, name, stored ? state : null);
+      return undefined;
+    }
+    return stored;
   }
 }

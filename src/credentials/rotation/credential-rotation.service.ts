@@ -9,6 +9,8 @@ import { StorageChanges } from '../../storage/storage-changes.service';
 import { InjectStorage } from '../../storage/storage.decorators';
 import { loadSnapshot } from './index-loader';
 import { type HeaderSource, parseQuotaReset } from './quota-reset';
+import { ResultRecorder } from './result-recorder.service';
+import { retriesWithAnotherCredential } from './retry-rule';
 import { RotationIndex } from './rotation-index';
 
 /** What a failed upstream call reported. */
@@ -27,7 +29,7 @@ export interface FailureOutcome {
   cooldownUntil?: number;
   /** The credential was disabled by auto-ban. */
   banned: boolean;
-  /** Another credential may be tried: only after 429, 5xx and network errors, never a 400. */
+  /** Another credential may be tried (see retriesWithAnotherCredential); the caller obeys it. */
   retryable: boolean;
 }
 
@@ -64,6 +66,7 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
     @InjectStorage() private readonly storage: StorageBackend,
     private readonly changes: StorageChanges,
     private readonly settings: SettingsService,
+    private readonly results: ResultRecorder,
   ) {}
 
   onModuleInit() {
@@ -91,38 +94,52 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
     return index.eligibleCount(modelKey, nowSeconds());
   }
 
-  /** A successful call: last success now, error codes and the model's cooldown cleared, count + 1. */
+  /**
+   * A successful call: last success now, error codes and the model's cooldown cleared, count + 1.
+   * This process's index changes at once; while storage is unavailable the write waits in the
+   * ResultRecorder.
+   */
   async recordSuccess(ns: Namespace, name: string, modelKey?: string): Promise<void> {
-    await this.storage.recordSuccess(ns, name, { modelKey });
     if (modelKey !== undefined) {
       this.mutate(ns, (index, now) => index.setCooldown(name, modelKey, null, now));
     }
+    await this.results.record({ kind: 'success', ns, name, modelKey, at: nowSeconds() });
   }
 
   /**
    * A failed call: remembers the status, cools the model down until the reset time a 429 gives,
-   * ends the credential's rotation turn when it was not the request's fault, and disables the
+   * ends the credential's rotation turn when another credential may do better, and disables the
    * credential when auto-ban is on for that status. A network error (no status) is not recorded.
+   * The index changes at once; while storage is unavailable the writes wait in the ResultRecorder.
    */
   async recordFailure(ns: Namespace, name: string, failure: CallFailure): Promise<FailureOutcome> {
     const { status, modelKey } = failure;
     const http = status !== undefined && Number.isInteger(status) && status >= 100 && status <= 999;
-    const retryable = !http || status === 429 || status >= 500;
+    const retryable = retriesWithAnotherCredential(http ? status : undefined);
     const cooldownUntil =
       status === 429 && modelKey !== undefined
         ? parseQuotaReset(failure.body, failure.headers)
         : undefined;
-    if (http) {
-      const cooldown = cooldownUntil === undefined ? {} : { modelKey, cooldownUntil };
-      await this.storage.recordFailure(ns, name, { code: status, ...cooldown });
-    }
     this.mutate(ns, (index, now) => {
       if (cooldownUntil !== undefined && modelKey !== undefined) {
         index.setCooldown(name, modelKey, cooldownUntil, now);
       }
-      if (retryable || status === 401 || status === 403) index.rotateAway(name);
+      if (retryable) index.rotateAway(name);
     });
-    const banned = http && this.autoBans(ns, status) && (await this.setDisabled(ns, name, true));
+    let banned = false;
+    if (http) {
+      const cooldown = cooldownUntil === undefined ? {} : { modelKey, cooldownUntil };
+      await this.results.record({
+        kind: 'failure',
+        ns,
+        name,
+        input: { code: status, ...cooldown },
+      });
+      if (this.autoBans(ns, status)) {
+        this.mutate(ns, (index, now) => index.setDisabled(name, true, now));
+        banned = (await this.results.record({ kind: 'ban', ns, name })) !== false;
+      }
+    }
     if (banned) {
       this.logger.warn(`[AUTO_BAN] Status ${status} triggers auto-ban for credential: ${name}`);
     }

@@ -244,6 +244,11 @@ export class MongoBackend implements StorageBackend {
       const message = `${MONGODB_BACKEND_NAME} storage is closed (or was never connected)`;
       throw new StorageUnavailableError(message, this.kind);
     }
+    // Without this, every call would wait out server selection while the server is away.
+    if (!this.opened.session.reachable) {
+      const message = `${MONGODB_BACKEND_NAME} server is not reachable; reconnecting`;
+      throw new StorageUnavailableError(message, this.kind);
+    }
     return this.opened;
   }
 

@@ -20,6 +20,8 @@ export interface GatewayProcess {
   credentialsDir: string;
   /** Everything written to stdout and stderr so far. */
   output(): string;
+  /** Whether the process is still running (it has not exited or been killed). */
+  running(): boolean;
   /** Logs in to the panel (by default with the panel password it was started with). */
   login(password?: string): Promise<AuthHeaders>;
   stop(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startGateway(
       pid: child.pid!,
       credentialsDir,
       output: () => output,
+      running: () => child.exitCode === null && child.signalCode === null,
       login: (password = panelPassword) => panelLogin(url, password),
       stop,
     },

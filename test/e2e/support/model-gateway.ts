@@ -104,3 +104,12 @@ export async function startModelGateway(
     },
   } satisfies ModelGateway;
 }
+
+/** One non-streaming OpenAI chat completion sent with the API key; the raw response. */
+export function postChat(url: string, model = 'gemini-2.5-pro'): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+}

@@ -19,6 +19,12 @@ import { prepareDatabase, retryOnDuplicate } from './schema';
 
 /** Connections per handle. FerretDB holds two of its 100 SQLite connections per update. */
 const MAX_POOL_SIZE = 20;
+/**
+ * How often the driver checks a server, in milliseconds (its default is 10 s). Calls fail at
+ * once while the server is known to be away (see `reachable`), so it is this check that notices
+ * the server is back.
+ */
+const HEARTBEAT_MS = 1_000;
 
 /** An open, prepared database: its collections, its write queue and its counters. */
 export class MongoSession {
@@ -47,6 +53,12 @@ export class MongoSession {
         serverSelectionTimeoutMS: timeoutMs,
         connectTimeoutMS: timeoutMs,
         maxPoolSize: MAX_POOL_SIZE,
+        heartbeatFrequencyMS: HEARTBEAT_MS,
+        // A call that loses its connection would be retried after waiting out server selection
+        // (the whole connect timeout) for a server that is gone; it fails at once instead, and
+        // the caller answers 503 and may try again.
+        retryReads: false,
+        retryWrites: false,
         bufferCommands: false,
         autoIndex: false,
         autoCreate: false,
@@ -72,6 +84,14 @@ export class MongoSession {
       await connection.destroy(true).catch(() => {});
       throw err;
     }
+  }
+
+  /**
+   * False while the driver knows the server is away (a single server or a replica set without a
+   * primary); mongoose tracks this from the driver's server monitoring.
+   */
+  get reachable(): boolean {
+    return this.connection.readyState !== mongoose.ConnectionStates.disconnected;
   }
 
   credentials(ns: Namespace) {

@@ -14,7 +14,18 @@ const PIPELINE_WINDOW = 1_000;
 export class PgDriver implements SqlDriver {
   private readonly statements = new Map<string, { name: string; text: string }>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: Pool) {
+    // The pool listens for errors only on idle clients. A checked-out client whose connection
+    // dies (server killed, network cut) emits 'error', and an 'error' nobody hears ends the
+    // process. Every client gets a listener for its whole life on its first checkout; its
+    // pending queries fail on their own, which is how callers learn of it.
+    const heard = new WeakSet<PoolClient>();
+    pool.on('acquire', (client) => {
+      if (heard.has(client)) return;
+      heard.add(client);
+      client.on('error', () => {});
+    });
+  }
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return (await this.pool.query(this.query(sql, params))).rows as T[];
@@ -48,7 +59,10 @@ export class PgDriver implements SqlDriver {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A client whose connection failed during the transaction must not go back to the pool.
     let broken: Error | undefined;
+    const onError = (err: Error) => (broken ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -56,10 +70,11 @@ export class PgDriver implements SqlDriver {
       return result;
     } catch (err) {
       // A client whose ROLLBACK fails is in an unknown state: the pool must discard it.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken ??= e));
       throw err;
     } finally {
       client.release(broken);
+      client.off('error', onError);
     }
   }
 

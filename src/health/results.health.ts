@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { ResultRecorder } from '../credentials/rotation/result-recorder.service';
+
+/**
+ * Terminus indicator of the call results waiting for storage: `up` when none wait, `degraded`
+ * while some do (storage was or is unavailable); never `down`. Counts only, no names.
+ */
+@Injectable()
+export class ResultsHealthIndicator {
+  constructor(
+    private readonly recorder: ResultRecorder,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  isHealthy(key: string) {
+    const indicator = this.health.check(key);
+    const { pending, dropped } = this.recorder.backlog;
+    if (pending === 0) return indicator.up({ pending, dropped });
+    const message = `${pending} call results wait for storage to be written`;
+    return indicator.degraded({ pending, dropped, message });
+  }
+}
