@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { CredentialAdminModule } from './admin/credential-admin.module';
 import { CredentialImportModule } from './import/credential-import.module';
 import { CredentialRotationModule } from './rotation/credential-rotation.module';
+import { SigninModule } from './signin/signin.module';
 
-/** Credentials: import, manage, and the per-request rotation with token refresh. */
+/** Credentials: sign-in, import, manage, and the per-request rotation with token refresh. */
 @Module({
-  imports: [CredentialImportModule, CredentialAdminModule, CredentialRotationModule],
+  imports: [CredentialImportModule, CredentialAdminModule, CredentialRotationModule, SigninModule],
   exports: [CredentialRotationModule],
 })
 export class CredentialsModule {}
