@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CredentialAdminModule } from './admin/credential-admin.module';
+import { CredentialChecksModule } from './checks/credential-checks.module';
 import { CredentialImportModule } from './import/credential-import.module';
 import { CredentialRotationModule } from './rotation/credential-rotation.module';
 import { SigninModule } from './signin/signin.module';

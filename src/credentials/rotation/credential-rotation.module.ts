@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UpstreamModule } from '../../upstream/upstream.module';
+import { DiscoveryModule } from '../discovery/discovery.module';
 import { CredentialPool } from './credential-pool.service';
 import { CredentialRotation } from './credential-rotation.service';
 import { TokenRefresher } from './token-refresher.service';
@@ -9,7 +10,7 @@ import { TokenRefresher } from './token-refresher.service';
  * CredentialRotation picks and records results, TokenRefresher refreshes access tokens.
  */
 @Module({
-  imports: [UpstreamModule],
+  imports: [UpstreamModule, DiscoveryModule],
   providers: [CredentialRotation, TokenRefresher, CredentialPool],
   exports: [CredentialRotation, TokenRefresher, CredentialPool],
 })
