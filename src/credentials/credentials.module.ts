@@ -7,7 +7,13 @@ import { SigninModule } from './signin/signin.module';
 
 /** Credentials: sign-in, import, manage, and the per-request rotation with token refresh. */
 @Module({
-  imports: [CredentialImportModule, CredentialAdminModule, CredentialRotationModule, SigninModule],
+  imports: [
+    CredentialImportModule,
+    CredentialAdminModule,
+    CredentialRotationModule,
+    SigninModule,
+    CredentialChecksModule,
+  ],
   exports: [CredentialRotationModule],
 })
 export class CredentialsModule {}
