@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CredentialAdminModule } from './admin/credential-admin.module';
 import { CredentialChecksModule } from './checks/credential-checks.module';
 import { CredentialImportModule } from './import/credential-import.module';
+import { CredentialRecoveryModule } from './recovery/credential-recovery.module';
 import { CredentialRotationModule } from './rotation/credential-rotation.module';
 import { SigninModule } from './signin/signin.module';
 
@@ -13,6 +14,7 @@ import { SigninModule } from './signin/signin.module';
     CredentialRotationModule,
     SigninModule,
     CredentialChecksModule,
+    CredentialRecoveryModule,
   ],
   exports: [CredentialRotationModule],
 })
