@@ -112,6 +112,17 @@ describe('Google sign-in adds a credential', () => {
     expect((await getJson(t.url, `/auth/status/${state}`, t.auth)).body.status).toBe('completed');
   });
 
+  it('answers /auth/callback once the listener has finished the sign-in', async () => {
+    accounts.add({ email: 'wait@example.com', project: 'wait-proj' });
+    const { auth_url, state } = (await start()).body;
+    const waiting = postJson(t.url, '/auth/callback', t.auth, { state });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetch(await consent(google, auth_url))).status).toBe(200);
+    const done = await waiting;
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ success: true, user_email: 'wait@example.com' });
+  });
+
   it('refuses a sign-in finished after its ten minutes, storing nothing', async () => {
     accounts.add({ email: 'late@example.com', project: 'late-proj' });
     const { auth_url, state } = (await start()).body;

@@ -14,7 +14,12 @@ export const REQUIRED_APIS = [
   'cloudaicompanion.googleapis.com',
 ];
 
-const METADATA = { ideType: 'ANTIGRAVITY', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' };
+/** The client metadata Code Assist is told (gcli2api sends antigravity's for both families). */
+export const CODE_ASSIST_METADATA = {
+  ideType: 'ANTIGRAVITY',
+  platform: 'PLATFORM_UNSPECIFIED',
+  pluginType: 'GEMINI',
+};
 
 /** How the project was found. */
 export type DiscoveryRoute =
@@ -87,7 +92,7 @@ export class ProjectDiscovery {
 
   private async fromCodeAssist(ns: Namespace, token: string): Promise<DiscoveredProject | null> {
     const loaded = await this.google.codeAssist(ns, 'loadCodeAssist', token, {
-      metadata: METADATA,
+      metadata: CODE_ASSIST_METADATA,
     });
     const current = projectOf(loaded.cloudaicompanionProject);
     if (loaded.currentTier && current) return { projectId: current, via: 'load_code_assist' };
@@ -97,7 +102,7 @@ export class ProjectDiscovery {
       if (poll > 0) await new Promise((resolve) => setTimeout(resolve, ONBOARD_POLL_MS));
       const answer = await this.google.codeAssist(ns, 'onboardUser', token, {
         tierId,
-        metadata: METADATA,
+        metadata: CODE_ASSIST_METADATA,
       });
       if (answer.done) {
         const response = (answer.response ?? {}) as Json;

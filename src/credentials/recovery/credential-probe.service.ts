@@ -6,7 +6,11 @@ import type {
 } from '../../storage/storage-backend.interface';
 import { InjectStorage } from '../../storage/storage.decorators';
 import { GoogleAccountClient, GoogleCallError } from '../discovery/google-account.client';
-import { ProjectDiscovery, ProjectDiscoveryError } from '../discovery/project-discovery.service';
+import {
+  CODE_ASSIST_METADATA,
+  ProjectDiscovery,
+  ProjectDiscoveryError,
+} from '../discovery/project-discovery.service';
 import { RECOVERABLE_DISABLES } from '../problems';
 import { CredentialRotation } from '../rotation/credential-rotation.service';
 import { projectIdOf } from '../rotation/credential-token';
@@ -15,8 +19,6 @@ import { CredentialRefreshError } from '../rotation/token-refresh.errors';
 
 /** Problems the probe may lift on an enabled credential. */
 const HEALABLE = new Set(['no_project', 'refresh_failed', 'auto_banned']);
-
-const METADATA = { ideType: 'ANTIGRAVITY', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' };
 
 /**
  * The half-open probe of one credential the gateway marked: a working token (refreshed if
@@ -59,7 +61,7 @@ export class CredentialProbe {
       }
       await this.google.codeAssist(ns, 'loadCodeAssist', accessToken, {
         cloudaicompanionProject: project,
-        metadata: { ...METADATA, duetProject: project },
+        metadata: { ...CODE_ASSIST_METADATA, duetProject: project },
       });
     } catch (err) {
       const known =
