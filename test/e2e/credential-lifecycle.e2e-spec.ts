@@ -1,6 +1,7 @@
 import { GEMINI_CLI_CLIENT } from '../../src/credentials/discovery/oauth-clients';
 import { type FakeCodeAssist, installCodeAssist } from '../support/fake-code-assist';
-import { type FakeGoogle, startFakeGoogle, tokenError } from '../support/fake-google';
+import { CredentialPool } from '../../src/credentials/rotation/credential-pool.service';
+import { type FakeGoogle, startFakeGoogle, tokenError, tokenOk } from '../support/fake-google';
 import { type FakeAccounts, installFakeAccounts } from '../support/fake-google-accounts';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { fakeGoogleEnv, getJson, postJson } from './support/signin-browser';
@@ -192,6 +193,44 @@ describe('credential lifecycle: discovered, checked, and saying why one cannot s
       succeeded_files: ['mail.json'],
     });
     expect(answer.body.failures.map((f: any) => f.filename)).toEqual(['dead.json', 'nope.json']);
+  });
+
+  it('finds the project on first use when it was not known before', async () => {
+    accounts.add({
+      email: 'use@example.com',
+      refreshToken: '1//use',
+      accessToken: 'tok-use',
+      project: 'use-proj',
+    });
+    await t.storage.upsertCredential('antigravity', 'use.json', {
+      client_id: 'client-id',
+      client_secret: 'client-secret',
+      refresh_token: '1//use',
+      token: 'tok-use',
+      expiry: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    const acquired = await t.app
+      .get(CredentialPool)
+      .acquire('antigravity', 'claude-sonnet-4-5', { needsProject: true });
+    expect(acquired).toMatchObject({ name: 'use.json', projectId: 'use-proj' });
+    expect(await t.storage.getCredential('antigravity', 'use.json')).toMatchObject({
+      project_id: 'use-proj',
+    });
+  });
+
+  it('says refresh_failed while the token endpoint fails, and clears it once a refresh works', async () => {
+    accounts.add({ email: 'flaky@example.com', refreshToken: '1//flaky' });
+    google.scriptToken('1//flaky', tokenError(503), tokenOk());
+    await upload('flaky.json', { refresh_token: '1//flaky', project_id: 'flaky-proj' });
+    const first = await postJson(t.url, '/creds/fetch-email/flaky.json', t.auth, {});
+    expect(first.status).toBe(400);
+    expect(await item('flaky.json')).toMatchObject({
+      disabled: false,
+      problem: { code: 'refresh_failed' },
+    });
+    const second = await postJson(t.url, '/creds/fetch-email/flaky.json', t.auth, {});
+    expect(second.status).toBe(200);
+    expect((await item('flaky.json'))!.problem).toBeNull();
   });
 
   it('refuses a problem filter it does not understand', async () => {

@@ -229,6 +229,18 @@ describe('Google sign-in adds a credential', () => {
     });
   });
 
+  it('gives an antigravity account that Code Assist does not know a random project', async () => {
+    accounts.add({ email: 'agr@example.com', codeAssist: 'fail' });
+    const { auth_url } = (await start({ use_antigravity: true })).body;
+    const done = await paste(await consent(google, auth_url));
+    expect(done.status).toBe(200);
+    expect(done.body.project_id).toMatch(/^projects\/random-[0-9a-f]{8}\/locations\/global$/);
+    // The slashes never reach the file name.
+    expect(done.body.filename).toMatch(
+      /^ag_projects_random-[0-9a-f]{8}_locations_global-\d+\.json$/,
+    );
+  });
+
   it('answers 400 for a start body it cannot use', async () => {
     const bad = await start({ use_antigravity: 'yes' });
     expect(bad.status).toBe(400);

@@ -7,6 +7,7 @@ import type {
   StorageBackend,
 } from '../../storage/storage-backend.interface';
 import { InjectStorage } from '../../storage/storage.decorators';
+import { problemOf } from '../problems';
 import { projectIdOf } from '../rotation/credential-token';
 import { ProjectDiscovery, ProjectDiscoveryError } from './project-discovery.service';
 
@@ -14,9 +15,6 @@ import { ProjectDiscovery, ProjectDiscoveryError } from './project-discovery.ser
 const LEASE_MS = 60_000;
 /** After a failed discovery, requests skip the credential this long before trying again (ms). */
 export const DISCOVERY_BACKOFF_MS = 10 * 60_000;
-
-/** The problem of a credential whose project is not known. */
-export const NO_PROJECT = 'no_project';
 
 /**
  * Finds and stores the project of a credential that has none, for the first request that picks
@@ -70,8 +68,8 @@ export class ProjectOnUse {
         err instanceof ProjectDiscoveryError
           ? err.message
           : `project discovery failed: ${(err as Error).message}`;
-      const at = this.clock.now() / 1000;
-      await this.storage.updateState(ns, name, { problem: { code: NO_PROJECT, message, at } });
+      const problem = problemOf('no_project', message, this.clock.now());
+      await this.storage.updateState(ns, name, { problem });
       await this.storage.setEntry(backoff, '1', DISCOVERY_BACKOFF_MS);
       this.logger.warn(`Credential ${name} has no project and none was found: ${message}`);
       return null;
