@@ -251,6 +251,40 @@ export const SETTINGS = {
     default: 11_451,
     description: 'First port tried for the local OAuth callback server',
   }),
+  recovery_enabled: setting({
+    key: 'recovery_enabled',
+    env: 'RECOVERY_ENABLED',
+    schema: bool,
+    fromEnv: envBool,
+    default: true,
+    description:
+      'Run the recovery job: probe credentials the gateway disabled or marked, refresh tokens early',
+  }),
+  recovery_interval: setting({
+    key: 'recovery_interval',
+    env: 'RECOVERY_INTERVAL',
+    schema: integer(10, 86_400),
+    fromEnv: envNumber,
+    default: 300,
+    description: 'Seconds between two runs of the recovery job (one gateway process runs each)',
+  }),
+  recovery_probe_limit: setting({
+    key: 'recovery_probe_limit',
+    env: 'RECOVERY_PROBE_LIMIT',
+    schema: integer(1, 1000),
+    fromEnv: envNumber,
+    default: 20,
+    description: 'Most credentials the recovery job probes per run',
+  }),
+  proactive_refresh_window: setting({
+    key: 'proactive_refresh_window',
+    env: 'PROACTIVE_REFRESH_WINDOW',
+    schema: integer(0, 86_400),
+    fromEnv: envNumber,
+    default: 900,
+    description:
+      'Seconds: the recovery job refreshes access tokens expiring within this; 0 turns it off',
+  }),
   calls_per_rotation: setting({
     key: 'calls_per_rotation',
     env: 'CALLS_PER_ROTATION',

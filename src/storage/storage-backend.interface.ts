@@ -17,7 +17,7 @@ export interface CredentialState {
   disabled: boolean;
   /** Distinct HTTP status codes since the last success, oldest first, at most 10. */
   errorCodes: number[];
-  /** Unix time in seconds of the last successful call; set to the insert time for a new credential. */
+  /** Unix time in seconds of the last successful call; `null` until the first one. */
   lastSuccess: number | null;
   /** The Google account e-mail, once known. */
   userEmail: string | null;
@@ -25,6 +25,21 @@ export interface CredentialState {
   modelCooldowns: Record<string, number>;
   /** Successful calls made with this credential. */
   callCount: number;
+  /** Why the credential cannot serve (or was disabled by the gateway), or `null`. */
+  problem: CredentialProblem | null;
+}
+
+/** A machine-readable reason a credential cannot serve, kept in its state. */
+export interface CredentialProblem {
+  /**
+   * `no_project`, `refresh_failed`, `needs_reauth`, `auto_banned`, ...: lower-case letters,
+   * digits and `_`, at most 64 characters.
+   */
+  code: string;
+  /** What happened and what to do, without any secret. At most 1000 characters. */
+  message: string;
+  /** Unix seconds when it was recorded. */
+  at: number;
 }
 
 /** What the summary lists for one credential: its state, never its secrets. */
@@ -39,6 +54,8 @@ export interface CredentialStatePatch {
   disabled?: boolean;
   userEmail?: string | null;
   lastSuccess?: number | null;
+  /** `null` clears the problem. */
+  problem?: CredentialProblem | null;
 }
 
 export interface RecordSuccessInput {
@@ -73,6 +90,8 @@ export interface SummaryQuery {
   cooldown?: CooldownFilter;
   /** Narrows the cooldown filter to one model key. */
   modelKey?: string;
+  /** `any`: credentials with a problem; `none`: without; a code: with that problem. */
+  problem?: string;
   /** Unix seconds that count as "now" for cooldowns; defaults to the current time. */
   now?: number;
 }
@@ -127,6 +146,12 @@ export interface StorageBackend {
     ns: Namespace,
     items: ReadonlyArray<{ name: string; data: CredentialData }>,
   ): Promise<{ created: number; updated: number }>;
+  /**
+   * Replaces an existing credential's data (a refreshed token, a discovered project) without
+   * touching its state and WITHOUT bumping the change marker: nothing another process indexes
+   * changed. `false` when no credential has this name (nothing is created).
+   */
+  updateCredentialData(ns: Namespace, name: string, data: CredentialData): Promise<boolean>;
   /** The credential's data, or `null` when no credential has exactly this name. */
   getCredential(ns: Namespace, name: string): Promise<CredentialData | null>;
   /** Removes the credential and its state; `false` when it did not exist. */

@@ -84,3 +84,27 @@ export function checkEntry(key: string, value: unknown, ttlMs: unknown) {
     invalid('ttlMs must be a positive integer (milliseconds)');
   }
 }
+
+/** A problem code, and what a summary's problem filter may be besides one. */
+const PROBLEM_CODE = /^[a-z0-9_]{1,64}$/;
+const MAX_PROBLEM_MESSAGE = 1000;
+
+export function checkProblem(problem: unknown) {
+  if (problem === null) return;
+  if (typeof problem !== 'object' || Array.isArray(problem)) {
+    invalid('problem must be {code, message, at} or null');
+  }
+  const { code, message, at } = problem as Record<string, unknown>;
+  checkProblemCode('problem.code', code);
+  if (typeof message !== 'string' || message.length > MAX_PROBLEM_MESSAGE) {
+    invalid(`problem.message must be a string of at most ${MAX_PROBLEM_MESSAGE} characters`);
+  }
+  if (message.includes('\0')) invalid('problem.message must not contain a NUL character');
+  checkTime('problem.at', at);
+}
+
+export function checkProblemCode(what: string, code: unknown): asserts code is string {
+  if (typeof code !== 'string' || !PROBLEM_CODE.test(code)) {
+    invalid(`${what} must be lower-case letters, digits and _ (at most 64)`);
+  }
+}

@@ -20,6 +20,8 @@ import {
   checkKey,
   checkName,
   checkNamespace,
+  checkProblem,
+  checkProblemCode,
   checkTime,
   invalid,
 } from './storage-validation';
@@ -79,6 +81,12 @@ export class ValidatedStorage implements StorageBackend {
     if (items.length === 0) return { created: 0, updated: 0 };
     return this.call(() => this.inner.upsertCredentials(ns, items));
   }
+  async updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
+    checkNamespace(ns);
+    checkName(name);
+    checkData(data);
+    return this.call(() => this.inner.updateCredentialData(ns, name, data));
+  }
   async getCredential(ns: Namespace, name: string) {
     checkNamespace(ns);
     checkName(name);
@@ -110,6 +118,7 @@ export class ValidatedStorage implements StorageBackend {
       invalid('userEmail must be a string or null');
     }
     if (patch.lastSuccess != null) checkTime('lastSuccess', patch.lastSuccess);
+    if (patch.problem !== undefined) checkProblem(patch.problem);
     return this.call(() => this.inner.updateState(ns, name, patch));
   }
   async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
@@ -159,6 +168,7 @@ export class ValidatedStorage implements StorageBackend {
       invalid('errorCode must be an integer');
     }
     if (q.modelKey !== undefined) checkKey('modelKey', q.modelKey);
+    if (q.problem !== undefined) checkProblemCode('problem', q.problem);
     checkTime('now', q.now);
     return this.call(() => this.inner.summarize(ns, q));
   }

@@ -118,7 +118,7 @@ describeStorageContract(
           credential_data: { refresh_token: 'r' },
           disabled: false,
           error_codes: [429],
-          last_success: expect.any(Number),
+          last_success: null,
           user_email: null,
           model_cooldowns: { pro: 4e9 },
           rotation_order: expect.any(Number),
@@ -171,6 +171,7 @@ describeStorageContract(
             userEmail: 'old@x.com',
             modelCooldowns: { pro: 4e9 },
             callCount: 3,
+            problem: null,
           });
           expect(await storage.getState('geminicli', 'older.json')).toEqual({
             disabled: false,
@@ -179,6 +180,7 @@ describeStorageContract(
             userEmail: null,
             modelCooldowns: {},
             callCount: 0,
+            problem: null,
           });
           expect(await storage.getConfig('api_password')).toBe('s3cret');
           await storage.recordFailure('geminicli', 'old.json', {

@@ -62,6 +62,7 @@ describeStorageContract(
             userEmail: 'old@x.com',
             modelCooldowns: {},
             callCount: 0,
+            problem: null,
           });
           expect(await storage.getConfig('api_password')).toBe('s3cret');
           await storage.recordFailure('geminicli', 'old.json', {

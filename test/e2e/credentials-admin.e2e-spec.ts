@@ -96,6 +96,7 @@ describe('credential admin routes', () => {
         last_success: 1_700_000_000,
         call_count: 1,
         model_cooldowns: {},
+        problem: null,
         backend_type: 'sqlite',
       });
       expect(body.items[0].user_email).toBe('a@example.com');
@@ -232,6 +233,7 @@ describe('credential admin routes', () => {
         last_success: 1_700_000_000,
         call_count: 0,
         model_cooldowns: {},
+        problem: null,
       };
       expect(body).toEqual({
         status: state,

@@ -107,6 +107,10 @@ export interface FakeGoogle {
   tokenRequests(refreshToken?: string): RecordedRequest[];
   /** Answers `method path` with `handler`; replaces a previous route of the same key. */
   route(method: string, path: string, handler: RouteHandler): void;
+  /** The handler of `method path`, to wrap it (see fake-google-accounts.ts). */
+  handlerOf(method: string, path: string): RouteHandler | undefined;
+  /** Answers `method` on every path matching `pattern` that has no exact route. */
+  routePattern(method: string, pattern: RegExp, handler: RouteHandler): void;
   /** Forgets the recorded requests and the token scripts (routes stay). */
   reset(): void;
   close(): Promise<void>;
@@ -117,6 +121,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   const requests: RecordedRequest[] = [];
   const scripts = new Map<string, FakeReply[]>();
   const routes = new Map<string, RouteHandler>();
+  const patterns: Array<{ method: string; pattern: RegExp; handler: RouteHandler }> = [];
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
   const later = (ms: number, fn: () => void) => {
@@ -164,7 +169,9 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
         if (afterFlush) res.socket?.destroySoon();
         else res.socket?.destroy();
       };
-      const handler = routes.get(`${request.method} ${request.path}`);
+      const handler =
+        routes.get(`${request.method} ${request.path}`) ??
+        patterns.find((p) => p.method === request.method && p.pattern.test(request.path))?.handler;
       // Through then(), so that a handler that throws answers 500 instead of crashing the fake.
       const reply = handler
         ? Promise.resolve(request).then(handler)
@@ -232,6 +239,9 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
           (refreshToken === undefined || r.form.refresh_token === refreshToken),
       ),
     route: (method, path, handler) => routes.set(`${method.toUpperCase()} ${path}`, handler),
+    handlerOf: (method, path) => routes.get(`${method.toUpperCase()} ${path}`),
+    routePattern: (method, pattern, handler) =>
+      patterns.push({ method: method.toUpperCase(), pattern, handler }),
     reset: () => {
       requests.length = 0;
       scripts.clear();

@@ -211,6 +211,53 @@ export const SETTING_CATALOG: SettingEntry[] = [
     ['轮换调用次数', '每个凭证连续处理多少次调用后换下一个'],
   ),
   entry(
+    'recovery_enabled',
+    'behaviour',
+    'bool',
+    [
+      'Recovery job',
+      'Re-try credentials the gateway disabled or marked, re-enable those that work, refresh tokens early',
+    ],
+    ['自动恢复任务', '重试网关自己禁用或标记的凭证，恢复可用的凭证，并提前刷新令牌'],
+  ),
+  entry(
+    'recovery_interval',
+    'behaviour',
+    'integer',
+    ['Recovery interval (s)', 'Seconds between two runs of the recovery job'],
+    ['恢复间隔（秒）', '两次恢复任务之间的秒数'],
+  ),
+  entry(
+    'recovery_probe_limit',
+    'behaviour',
+    'integer',
+    ['Probes per run', 'Most credentials the recovery job re-tries in one run'],
+    ['每次探测数量', '恢复任务每次最多重试的凭证数'],
+  ),
+  entry(
+    'proactive_refresh_window',
+    'behaviour',
+    'integer',
+    [
+      'Refresh ahead (s)',
+      'Refresh access tokens that expire within this many seconds (0 turns it off)',
+    ],
+    ['提前刷新（秒）', '在访问令牌到期前多少秒刷新（0 为关闭）'],
+  ),
+  entry(
+    'import_max_archive_entries',
+    'behaviour',
+    'integer',
+    [
+      'Archive entries per upload',
+      'Most entries (files and folders) in the ZIP archives of one upload; the byte caps still apply',
+    ],
+    [
+      '每次上传的压缩包条目上限',
+      '一次上传中 ZIP 压缩包最多包含的条目数（文件和文件夹），字节上限仍然有效',
+    ],
+  ),
+  entry(
     'anti_truncation_max_attempts',
     'behaviour',
     'integer',

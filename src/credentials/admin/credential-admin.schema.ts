@@ -38,6 +38,13 @@ export const statusQuerySchema = z.object({
   cooldown_filter: oneOf(['all', 'in_cooldown', 'no_cooldown'])
     .default('all')
     .transform((value) => COOLDOWN[value]),
+  problem_filter: z
+    .string({ message: 'must be all, any, none or a problem code' })
+    .regex(/^[a-z0-9_]{1,64}$/, {
+      message: 'must be all, any, none or a problem code (no_project, ...)',
+    })
+    .default('all')
+    .transform((value) => (value === 'all' ? undefined : value)),
   model_key: z
     .string({ message: 'must be a single model key' })
     .min(1, { message: 'must not be empty' })
@@ -47,7 +54,8 @@ export const statusQuerySchema = z.object({
 
 export type StatusQuery = z.infer<typeof statusQuerySchema>;
 
-export const ADMIN_ACTIONS = ['enable', 'disable', 'delete'] as const;
+/** `verify` asks Google (see verify-project); the others only touch storage. */
+export const ADMIN_ACTIONS = ['enable', 'disable', 'delete', 'verify'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
 const filename = z

@@ -1,5 +1,6 @@
 import type { BatchOutcome } from './batch-result.view';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { CHECK_CONCURRENCY, CredentialChecks } from '../checks/credential-checks.service';
 import type {
   CredentialData,
   CredentialState,
@@ -17,6 +18,7 @@ const DONE: Record<AdminAction, string> = {
   enable: 'Enabled',
   disable: 'Disabled',
   delete: 'Deleted',
+  verify: 'Verified',
 };
 
 /** The 404 every route gives for a name that matches no credential exactly. */
@@ -33,7 +35,10 @@ const ARCHIVE_PAGE = 500;
 
 @Injectable()
 export class CredentialAdminService {
-  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+  constructor(
+    @InjectStorage() private readonly storage: StorageBackend,
+    private readonly checks: CredentialChecks,
+  ) {}
 
   /** One page of the filtered listing, in insertion order. */
   async status(ns: Namespace, query: StatusQuery) {
@@ -45,6 +50,7 @@ export class CredentialAdminService {
       errorCode: query.error_code_filter,
       cooldown: query.cooldown_filter,
       modelKey: query.model_key,
+      problem: query.problem_filter,
     });
     return {
       items: page.items.map((item) => ({ filename: item.name, ...this.stateView(item) })),
@@ -101,6 +107,12 @@ export class CredentialAdminService {
 
   /** Applies one action; 404 when there is no credential of that name. */
   async act(ns: Namespace, name: string, action: AdminAction) {
+    if (action === 'verify') {
+      const outcome = await this.checks.verifyProject(ns, name);
+      if (!outcome.ok && outcome.missing) throw credentialNotFound(ns, name);
+      if (!outcome.ok) throw new BadRequestException(outcome.message);
+      return { success: true as const, message: outcome.message };
+    }
     if (!(await this.apply(ns, name, action))) throw credentialNotFound(ns, name);
     return { success: true as const, message: `${DONE[action]} ${name}` };
   }
@@ -115,7 +127,12 @@ export class CredentialAdminService {
     filenames: readonly string[],
   ): Promise<BatchOutcome> {
     const names = [...new Set(filenames)];
-    const failures = await mapConcurrent(names, ADMIN_CONCURRENCY, async (name) => {
+    const limit = action === 'verify' ? CHECK_CONCURRENCY : ADMIN_CONCURRENCY;
+    const failures = await mapConcurrent(names, limit, async (name) => {
+      if (action === 'verify') {
+        const outcome = await this.checks.verifyProject(ns, name);
+        return outcome.ok ? null : outcome.message;
+      }
       try {
         return (await this.apply(ns, name, action)) ? null : credentialNotFound(ns, name).message;
       } catch (err) {
@@ -126,10 +143,15 @@ export class CredentialAdminService {
     return { action, results: names.map((filename, i) => ({ filename, error: failures[i] })) };
   }
 
-  private apply(ns: Namespace, name: string, action: AdminAction): Promise<boolean> {
-    return action === 'delete'
-      ? this.storage.deleteCredential(ns, name)
-      : this.storage.updateState(ns, name, { disabled: action === 'disable' });
+  /**
+   * A person's disable clears the problem: the recovery job re-enables only what the gateway
+   * itself disabled, never what a person did.
+   */
+  private apply(ns: Namespace, name: string, action: Exclude<AdminAction, 'verify'>) {
+    if (action === 'delete') return this.storage.deleteCredential(ns, name);
+    if (action === 'disable')
+      return this.storage.updateState(ns, name, { disabled: true, problem: null });
+    return this.storage.updateState(ns, name, { disabled: false });
   }
 
   private stateView(state: CredentialState) {
@@ -140,6 +162,7 @@ export class CredentialAdminService {
       last_success: state.lastSuccess,
       call_count: state.callCount,
       model_cooldowns: state.modelCooldowns,
+      problem: state.problem,
       backend_type: this.storage.kind,
     };
   }

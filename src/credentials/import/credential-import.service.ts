@@ -9,7 +9,11 @@ import {
 } from '@nestjs/common';
 import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
 import { InjectStorage } from '../../storage/storage.decorators';
+import { CredentialChecks } from '../checks/credential-checks.service';
 import { parseCredential } from '../credential-file';
+import { withDefaultClient } from '../discovery/oauth-clients';
+import { problemOf } from '../problems';
+import { projectIdOf } from '../rotation/credential-token';
 import { type ImportItem, itemsOfUpload, type UploadedCredentialFile } from './import-items';
 import {
   ImportTextError,
@@ -18,6 +22,8 @@ import {
   textImportItems,
 } from './import-text';
 import { ArchiveError, ArchiveLimitError } from './zip-archive';
+import { ADMIN_CONCURRENCY, mapConcurrent } from '../admin/map-concurrent';
+import { CHECK_CONCURRENCY } from '../checks/credential-checks.service';
 
 /** What happened to one offered credential. */
 export interface ImportResult {
@@ -57,6 +63,7 @@ export class CredentialImportService {
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
     private readonly settings: SettingsService,
+    private readonly checks: CredentialChecks,
   ) {}
 
   /** `POST /auth/upload`: `.json` files and `.zip` archives. 400 when nothing was stored. */
@@ -110,7 +117,9 @@ export class CredentialImportService {
 
   /**
    * Stores the items that carry data, with ONE bulk write. When several items share a name the
-   * last one is stored and the earlier ones are reported as replaced.
+   * last one is stored and the earlier ones are reported as replaced. A credential without a
+   * client gets the namespace's public one (the Gemini CLI's `oauth_creds.json` has none); one
+   * without a project is marked `no_project` and its project discovered in the background.
    */
   async store(ns: Namespace, items: readonly ImportItem[]): Promise<ImportResult[]> {
     const last = new Map<string, number>();
@@ -127,11 +136,35 @@ export class CredentialImportService {
         const message = 'replaced by a later file with the same name in this request';
         return { filename, status: 'rejected', message, ...where };
       }
-      writes.push({ name: filename, data: item.data });
-      return { filename, status: 'stored', message: 'stored', ...where };
+      const data = withDefaultClient(ns, item.data);
+      writes.push({ name: filename, data });
+      const message = projectIdOf(data)
+        ? 'stored'
+        : 'stored; it has no project_id: discovering it now (see /creds/status)';
+      return { filename, status: 'stored', message, ...where };
     });
     if (writes.length > 0) await this.storage.upsertCredentials(ns, writes);
+    const projectless = writes.filter((w) => !projectIdOf(w.data)).map((w) => w.name);
+    if (projectless.length > 0) await this.discoverLater(ns, projectless);
     return results;
+  }
+
+  /**
+   * Marks the credentials `no_project` at once (so none looks healthy meanwhile), then discovers
+   * their projects a few at a time without holding the request; the problem is cleared on
+   * success, and a failure says why (requests retry it on first use).
+   */
+  private async discoverLater(ns: Namespace, names: readonly string[]) {
+    const problem = problemOf('no_project', 'no project_id yet: discovery is running', Date.now());
+    await mapConcurrent(names, ADMIN_CONCURRENCY, (name) =>
+      this.storage.updateState(ns, name, { problem }),
+    );
+    void mapConcurrent(names, CHECK_CONCURRENCY, async (name) => {
+      const outcome = await this.checks.discoverImported(ns, name);
+      this.logger.log(`Imported credential ${name}: ${outcome.message}`);
+    }).catch((err: Error) =>
+      this.logger.warn(`Project discovery of imported credentials stopped: ${err.message}`),
+    );
   }
 }
 

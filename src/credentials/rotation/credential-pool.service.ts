@@ -12,6 +12,7 @@ import { CredentialRotation } from './credential-rotation.service';
 import { projectIdOf } from './credential-token';
 import { modelKeyFor } from './model-key';
 import { TokenRefresher } from './token-refresher.service';
+import { ProjectOnUse } from '../discovery/project-on-use.service';
 import { CredentialRefreshError } from './token-refresh.errors';
 
 /** An expiry in the past: the token is refreshed before its next use. */
@@ -55,6 +56,7 @@ export class CredentialPool {
     private readonly rotation: CredentialRotation,
     private readonly tokens: TokenRefresher,
     changes: StorageChanges,
+    private readonly projects: ProjectOnUse,
   ) {
     changes.subscribe(() => {
       this.generation++;
@@ -99,6 +101,10 @@ export class CredentialPool {
       }
       if (!acquired) continue;
       if (options.needsProject && !acquired.projectId) {
+        // Discovered now when Google could not be reached at import (one process, then backoff).
+        const found = await this.projects.resolve(ns, name, acquired.accessToken);
+        this.known.delete(`${ns}:${name}`);
+        if (found) return { ...acquired, credential: found, projectId: projectIdOf(found) };
         this.logger.warn(`Credential ${name} has no project_id; it cannot serve ${model}`);
         this.rotation.rotateAway(ns, name);
         continue;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UpstreamModule } from '../../upstream/upstream.module';
+import { DiscoveryModule } from '../discovery/discovery.module';
 import { CredentialPool } from './credential-pool.service';
 import { CredentialRotation } from './credential-rotation.service';
 import { ResultRecorder } from './result-recorder.service';
@@ -11,7 +12,7 @@ import { TokenRefresher } from './token-refresher.service';
  * away), TokenRefresher refreshes access tokens.
  */
 @Module({
-  imports: [UpstreamModule],
+  imports: [UpstreamModule, DiscoveryModule],
   providers: [CredentialRotation, TokenRefresher, CredentialPool, ResultRecorder],
   exports: [CredentialRotation, TokenRefresher, CredentialPool, ResultRecorder],
 })

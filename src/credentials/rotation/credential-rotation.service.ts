@@ -12,6 +12,7 @@ import { type HeaderSource, parseQuotaReset } from './quota-reset';
 import { ResultRecorder } from './result-recorder.service';
 import { retriesWithAnotherCredential } from './retry-rule';
 import { RotationIndex } from './rotation-index';
+import { problemOf } from '../problems';
 
 /** What a failed upstream call reported. */
 export interface CallFailure {
@@ -142,6 +143,11 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
     }
     if (banned) {
       this.logger.warn(`[AUTO_BAN] Status ${status} triggers auto-ban for credential: ${name}`);
+      // Says who disabled it: the recovery job may lift an auto-ban, never a person's disable.
+      const why = `auto-banned after HTTP ${status}; re-enabled once a probe succeeds`;
+      await this.storage.updateState(ns, name, {
+        problem: problemOf('auto_banned', why, Date.now()),
+      });
     }
     return { ...(cooldownUntil === undefined ? {} : { cooldownUntil }), banned, retryable };
   }

@@ -13,6 +13,7 @@ import { CredentialRotation } from './credential-rotation.service';
 import { accessTokenOf, needsRefresh } from './credential-token';
 import { requestToken, TOKEN_TIMEOUT_MS, type TokenFailure } from './token-endpoint';
 import { CredentialRefreshError } from './token-refresh.errors';
+import { problemOf } from '../problems';
 
 /** How long one process may hold a credential's refresh lease: the request's timeout and slack. */
 export const REFRESH_LEASE_MS = TOKEN_TIMEOUT_MS + 5_000;
@@ -38,6 +39,8 @@ export class TokenRefresher {
   private readonly inFlight = new Map<string, Promise<AccessToken>>();
   /** This process's lease value: only the holder deletes a lease. */
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  /** Credentials this process marked `refresh_failed`: a later good refresh clears the mark. */
+  private readonly flagged = new Set<string>();
 
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
@@ -53,27 +56,46 @@ export class TokenRefresher {
    * @param known the credential's data when the caller just read it (saves a read)
    */
   async accessToken(ns: Namespace, name: string, known?: CredentialData): Promise<AccessToken> {
+    return this.tokenValidFor(ns, name, 0, known);
+  }
+
+  /**
+   * Like accessToken, but refreshes a token that expires within `aheadMs` plus the usual five
+   * minutes: the proactive refresh, so that a request never waits for one in steady state.
+   */
+  async refreshAhead(ns: Namespace, name: string, aheadMs: number): Promise<AccessToken> {
+    return this.tokenValidFor(ns, name, aheadMs);
+  }
+
+  private async tokenValidFor(
+    ns: Namespace,
+    name: string,
+    aheadMs: number,
+    known?: CredentialData,
+  ): Promise<AccessToken> {
     const data = known ?? (await this.storage.getCredential(ns, name));
     if (!data) throw missing(ns, name);
     const token = accessTokenOf(data);
-    if (token !== undefined && !needsRefresh(data)) return { accessToken: token, credential: data };
+    if (token !== undefined && !needsRefresh(data, Date.now() + aheadMs)) {
+      return { accessToken: token, credential: data };
+    }
     const key = `${ns}:${name}`;
     let flight = this.inFlight.get(key);
     if (!flight) {
-      flight = this.refreshOnce(ns, name).finally(() => this.inFlight.delete(key));
+      flight = this.refreshOnce(ns, name, aheadMs).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, flight);
     }
     return flight;
   }
 
   /** Refreshes under the cross-process lease, or waits for the process that holds it. */
-  private async refreshOnce(ns: Namespace, name: string): Promise<AccessToken> {
+  private async refreshOnce(ns: Namespace, name: string, aheadMs = 0): Promise<AccessToken> {
     const lease = `refresh-lease:${ns}:${name}`;
     const deadline = Date.now() + REFRESH_LEASE_MS;
     for (;;) {
       if (await this.storage.setEntryIfAbsent(lease, this.owner, REFRESH_LEASE_MS)) {
         try {
-          return await this.refreshHolding(ns, name);
+          return await this.refreshHolding(ns, name, aheadMs);
         } finally {
           await this.storage.deleteEntry(lease, this.owner).catch(() => undefined);
         }
@@ -110,17 +132,23 @@ export class TokenRefresher {
     return undefined;
   }
 
-  private async refreshHolding(ns: Namespace, name: string): Promise<AccessToken> {
+  private async refreshHolding(ns: Namespace, name: string, aheadMs: number): Promise<AccessToken> {
     // Another process may have stored a fresh token just before this one took the lease.
     const data = await this.storage.getCredential(ns, name);
     if (!data) throw missing(ns, name);
     const current = accessTokenOf(data);
-    if (current !== undefined && !needsRefresh(data)) {
+    if (current !== undefined && !needsRefresh(data, Date.now() + aheadMs)) {
       return { accessToken: current, credential: data };
     }
     const refreshToken = str(data.refresh_token);
     if (!refreshToken) {
       await this.rotation.setDisabled(ns, name, true);
+      await this.mark(
+        ns,
+        name,
+        'needs_reauth',
+        'the credential has no refresh_token; sign in again',
+      );
       this.logger.warn(`Credential ${name} has no refresh_token; disabled`);
       throw new CredentialRefreshError(
         { ns, credential: name, permanent: true },
@@ -141,9 +169,24 @@ export class TokenRefresher {
       expiry: new Date(Date.now() + expiresIn * 1000).toISOString(),
       ...(rotated ? { refresh_token: rotated } : {}),
     };
-    await this.storage.upsertCredential(ns, name, credential);
+    // A data-only write: other processes need not reload their rotation index for a token.
+    if (!(await this.storage.updateCredentialData(ns, name, credential))) throw missing(ns, name);
+    if (this.flagged.delete(`${ns}:${name}`)) {
+      await this.storage.updateState(ns, name, { problem: null });
+    }
     this.logger.debug(`Refreshed the access token of credential: ${name}`);
     return { accessToken, credential };
+  }
+
+  /** Records why the credential cannot serve; a storage failure here must not hide the cause. */
+  private async mark(
+    ns: Namespace,
+    name: string,
+    code: 'needs_reauth' | 'refresh_failed',
+    why: string,
+  ) {
+    const problem = problemOf(code, why, Date.now());
+    await this.storage.updateState(ns, name, { problem }).catch(() => undefined);
   }
 
   private async fail(ns: Namespace, name: string, failure: TokenFailure): Promise<never> {
@@ -151,10 +194,23 @@ export class TokenRefresher {
     if (permanent) {
       await this.rotation.setDisabled(ns, name, true);
       await this.storage.recordFailure(ns, name, { code: status ?? 400 });
+      await this.mark(
+        ns,
+        name,
+        'needs_reauth',
+        `Google refused the refresh token (${description}); sign in again`,
+      );
       this.logger.warn(
         `Token refresh failed permanently for credential: ${name} (${description}); disabled`,
       );
     } else {
+      await this.mark(
+        ns,
+        name,
+        'refresh_failed',
+        `the token endpoint failed (${description}); retried on use and by the recovery job`,
+      );
+      this.flagged.add(`${ns}:${name}`);
       this.logger.warn(`Token refresh failed for credential: ${name} (${description})`);
     }
     throw new CredentialRefreshError(

@@ -14,7 +14,12 @@ import type {
 } from '../storage-backend.interface';
 import { StorageUnavailableError } from '../storage.errors';
 import { ConfigStore } from './mongodb/config-store';
-import { recordFailure, writeCredential, writeCredentials } from './mongodb/credential-writes';
+import {
+  dataUpdate,
+  recordFailure,
+  writeCredential,
+  writeCredentials,
+} from './mongodb/credential-writes';
 import {
   cooldownPath,
   CREDENTIAL_COLLECTIONS,
@@ -113,6 +118,10 @@ export class MongoBackend implements StorageBackend {
     return result;
   }
 
+  async updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
+    return this.update(ns, name, dataUpdate(data));
+  }
+
   async getCredential(ns: Namespace, name: string) {
     const projection = { credential_data: 1, credential_json: 1 };
     const doc = await this.s.credentials(ns).findOne({ _id: name }, { projection });
@@ -144,6 +153,7 @@ export class MongoBackend implements StorageBackend {
     if (patch.disabled !== undefined) $set.disabled = patch.disabled;
     if (patch.userEmail !== undefined) $set.user_email = patch.userEmail;
     if (patch.lastSuccess !== undefined) $set.last_success = patch.lastSuccess;
+    if (patch.problem !== undefined) $set.problem = patch.problem;
     if (Object.keys($set).length === 0) {
       const projection = { _id: 1 };
       return (await this.s.credentials(ns).findOne({ _id: name }, { projection })) !== null;

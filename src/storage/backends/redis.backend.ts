@@ -142,13 +142,18 @@ export class RedisBackend implements StorageBackend {
   ) {
     // A Map keeps each name's first position and its last data: later duplicates win.
     const unique = [...new Map(items.map((item) => [item.name, item.data]))];
-    const now = nowSeconds();
     let created = 0;
     for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
       const chunk = unique.slice(i, i + UPSERT_CHUNK);
-      created += await this.run((c) => SCRIPTS.upsert(c, this.creds[ns], chunk, now));
+      created += await this.run((c) => SCRIPTS.upsert(c, this.creds[ns], chunk));
     }
     return { created, updated: unique.length - created };
+  }
+
+  async updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
+    const json = JSON.stringify(data);
+    // XX: only an existing credential's data is replaced; no marker is raised.
+    return (await this.run((c) => c.set(this.creds[ns].data(name), json, 'XX'))) === 'OK';
   }
 
   async getCredential(ns: Namespace, name: string) {

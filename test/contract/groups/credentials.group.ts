@@ -98,6 +98,7 @@ export function credentialGroup(ctx: ContractContext) {
         userEmail: 'u@x.com',
         modelCooldowns: { pro: 4e9 },
         callCount: 1,
+        problem: null,
       });
     });
 

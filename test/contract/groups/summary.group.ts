@@ -104,10 +104,11 @@ export function summaryGroup(ctx: ContractContext) {
         order: expect.any(Number),
         disabled: false,
         errorCodes: [429],
-        lastSuccess: expect.any(Number),
+        lastSuccess: null,
         userEmail: null,
         modelCooldowns: { pro: NOW + 60 },
         callCount: 0,
+        problem: null,
       });
     });
 

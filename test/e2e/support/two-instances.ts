@@ -1,6 +1,8 @@
 import { CredentialPool } from '../../../src/credentials/rotation/credential-pool.service';
 import { CredentialRotation } from '../../../src/credentials/rotation/credential-rotation.service';
 import { type FakeGoogle, startFakeGoogle, tokenOk } from '../../support/fake-google';
+import { type FakeAccounts, installFakeAccounts } from '../../support/fake-google-accounts';
+import { consent, fakeGoogleEnv, getJson, postJson } from './signin-browser';
 import { describeWithServers, type ServerName } from '../../support/server-env';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
@@ -33,6 +35,7 @@ export function describeTwoInstances(
 ) {
   describeWithServers(servers)(`two gateway processes on one ${label}`, () => {
     let google: FakeGoogle;
+    let accounts: FakeAccounts;
     let a: TestApp;
     let b: TestApp;
 
@@ -40,9 +43,10 @@ export function describeTwoInstances(
 
     beforeAll(async () => {
       google = await startFakeGoogle();
+      accounts = installFakeAccounts(google);
       const backend = await setup();
       cleanup = backend.cleanup;
-      const env = { ...backend.env, OAUTH_PROXY_URL: google.url };
+      const env = { ...backend.env, ...fakeGoogleEnv(google), HOST: '127.0.0.1' };
       a = await createTestApp(env);
       b = await createTestApp(env);
     });
@@ -78,6 +82,26 @@ export function describeTwoInstances(
         `${label}: the other process last picked the disabled credential ${Math.round(lastPick)} ms after the disable\n`,
       );
       expect(lastPick).toBeLessThanOrEqual(2000);
+    });
+
+    it('finishes a sign-in started by one process in the other, and only once', async () => {
+      accounts.add({ email: 'shared@example.com', project: 'shared-proj' });
+      const { auth_url, state } = (await postJson(a.url, '/auth/start', a.auth, {})).body;
+      const callback = await consent(google, auth_url);
+      const [fromB, fromA] = await Promise.all([
+        postJson(b.url, '/auth/callback-url', b.auth, { callback_url: callback }),
+        postJson(a.url, '/auth/callback-url', a.auth, { callback_url: callback }),
+      ]);
+      expect([fromB.status, fromA.status].sort()).toEqual([200, 409]);
+      const done = fromB.status === 200 ? fromB.body : fromA.body;
+      expect(done).toMatchObject({ user_email: 'shared@example.com', project_id: 'shared-proj' });
+      expect((await getJson(a.url, `/auth/status/${state}`, a.auth)).body).toMatchObject({
+        status: 'completed',
+        filename: done.filename,
+      });
+      expect(await a.storage.getCredential('geminicli', done.filename)).toMatchObject({
+        project_id: 'shared-proj',
+      });
     });
 
     it('refreshes an expired token once when both processes need it at the same time', async () => {

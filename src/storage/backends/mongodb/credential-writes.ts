@@ -38,8 +38,7 @@ export async function writeCredential(
   const collection = CREDENTIAL_COLLECTIONS[ns];
   const now = Date.now() / 1000;
   const fields = dataFields(data);
-  const stale = 'credential_json' in fields ? 'credential_data' : 'credential_json';
-  const update = { $set: { ...fields, updated_at: now }, $unset: { [stale]: '' as const } };
+  const update = dataUpdate(data, now);
   for (let attempt = 0; attempt < 3; attempt++) {
     const replace = () => s.credentials(ns).updateOne({ _id: name }, update);
     if ((await s.exclusive(collection, name, replace)).matchedCount > 0) return false;
@@ -112,6 +111,13 @@ export async function recordFailure(
     }
     throw new StorageError(`the error codes of ${name} kept changing; try again`, 'mongodb');
   });
+}
+
+/** The update that replaces a credential's data (native or JSON text) and nothing else. */
+export function dataUpdate(data: CredentialData, now = Date.now() / 1000) {
+  const fields = dataFields(data);
+  const stale = 'credential_json' in fields ? 'credential_data' : 'credential_json';
+  return { $set: { ...fields, updated_at: now }, $unset: { [stale]: '' as const } };
 }
 
 /** The data fields of a credential document: native BSON, or JSON text when BSON cannot hold it. */

@@ -1,5 +1,9 @@
-import type { CredentialState, Namespace } from '../../storage-backend.interface';
-import { liveCooldowns, MAX_ERROR_CODES } from '../sql/credential-json';
+import type {
+  CredentialProblem,
+  CredentialState,
+  Namespace,
+} from '../../storage-backend.interface';
+import { decodeProblem, liveCooldowns, MAX_ERROR_CODES } from '../sql/credential-json';
 
 /** Collection per namespace; the names are those of the Python gateway, so its databases open as-is. */
 export const CREDENTIAL_COLLECTIONS: Record<Namespace, string> = {
@@ -30,6 +34,8 @@ export interface CredentialDoc {
   model_cooldowns?: Record<string, unknown>;
   rotation_order?: number;
   call_count?: number;
+  /** Why the credential cannot serve; absent or null when nothing is wrong. */
+  problem?: CredentialProblem | null;
   created_at?: number;
   updated_at?: number;
 }
@@ -63,6 +69,7 @@ export const STATE_PROJECTION = {
   user_email: 1,
   model_cooldowns: 1,
   call_count: 1,
+  problem: 1,
 } as const;
 
 /** Insertion order; `_id` breaks ties between documents of an older gateway. */
@@ -75,7 +82,8 @@ export function freshCredential(name: string, order: number, now: number) {
     filename: name,
     disabled: false,
     error_codes: [],
-    last_success: now,
+    // No last success: a new credential has not served yet.
+    last_success: null,
     user_email: null,
     model_cooldowns: {},
     rotation_order: order,
@@ -94,6 +102,7 @@ export function toState(doc: Partial<CredentialDoc>, now: number): CredentialSta
     userEmail: typeof doc.user_email === 'string' ? doc.user_email : null,
     modelCooldowns: liveCooldowns(decodeCooldowns(doc.model_cooldowns), now),
     callCount: Number(doc.call_count ?? 0),
+    problem: decodeProblem(doc.problem),
   };
 }
 

@@ -27,6 +27,9 @@ export async function summarizeCredentials(
   if (query.status === 'enabled') filter.disabled = { $ne: true };
   if (query.status === 'disabled') filter.disabled = true;
   if (query.errorCode !== undefined) filter.error_codes = query.errorCode;
+  if (query.problem === 'any') filter['problem.code'] = { $exists: true };
+  else if (query.problem === 'none') filter['problem.code'] = { $exists: false };
+  else if (query.problem !== undefined) filter['problem.code'] = query.problem;
   if (cooldown !== 'all' && modelKey !== undefined) {
     filter[cooldownPath(modelKey)] = cooldown === 'in' ? { $gt: now } : { $not: { $gt: now } };
   }

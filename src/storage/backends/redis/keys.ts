@@ -1,6 +1,6 @@
 /** Where each thing lives in Valkey/Redis, and how a state hash reads back. */
 import type { CredentialState, Namespace } from '../../storage-backend.interface';
-import { liveCooldowns } from '../sql/credential-json';
+import { decodeProblem, liveCooldowns } from '../sql/credential-json';
 
 /** The namespace part of every credential key; the names are those of the Python gateway. */
 const NAMESPACE_SEGMENT: Record<Namespace, string> = {
@@ -15,6 +15,7 @@ export const STATE_FIELD = {
   lastSuccess: 'last_success',
   userEmail: 'user_email',
   callCount: 'call_count',
+  problem: 'problem',
 } as const;
 
 export const COOLDOWN_FIELD_PREFIX = 'cd:';
@@ -35,6 +36,7 @@ export function credentialKeys(prefix: string, ns: Namespace) {
   const base = `${prefix}${NAMESPACE_SEGMENT[ns]}:`;
   const errorsPrefix = `${base}errors:`;
   const cooldownPrefix = `${base}cooldown:`;
+  const problemPrefix = `${base}problem:`;
   return {
     /** ZSET of names, scored by insertion order. */
     index: `${base}index`,
@@ -55,6 +57,13 @@ export function credentialKeys(prefix: string, ns: Namespace) {
      * `cooldownPrefix`, so a model key cannot name it.
      */
     cooling: `${base}cooling`,
+    /**
+     * SET of the names with a problem of that code; `problem(ANY_PROBLEM)` holds every name with
+     * a problem (`*` is no code's character, so no code's set can be named that).
+     */
+    problem: (code: string) => `${problemPrefix}${code}`,
+    /** What `problem` puts before the code, for the scripts (see `errorsPrefix`). */
+    problemPrefix,
     /** STRING: the credential's JSON, exactly as given. */
     data: (name: string) => `${base}data:${name}`,
     /** HASH: the credential's state, see STATE_FIELD. */
@@ -65,6 +74,9 @@ export function credentialKeys(prefix: string, ns: Namespace) {
 }
 
 export type CredentialKeys = ReturnType<typeof credentialKeys>;
+
+/** The code under which `problem()` names the set of every credential with a problem. */
+export const ANY_PROBLEM = '*';
 
 /** The keys shared by both namespaces. */
 export function sharedKeys(prefix: string) {
@@ -97,5 +109,6 @@ export function decodeState(hash: Record<string, string>, now: number): Credenti
     userEmail: hash[STATE_FIELD.userEmail] ?? null,
     modelCooldowns: liveCooldowns(cooldowns, now),
     callCount: Number(hash[STATE_FIELD.callCount] ?? 0),
+    problem: decodeProblem(hash[STATE_FIELD.problem]),
   };
 }

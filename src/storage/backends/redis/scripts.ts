@@ -4,7 +4,7 @@ import type {
   CredentialStatePatch,
   RecordFailureInput,
 } from '../../storage-backend.interface';
-import { MAX_ERROR_CODES } from '../sql/credential-json';
+import { encodeProblem, MAX_ERROR_CODES } from '../sql/credential-json';
 import {
   COOLDOWN_FIELD_PREFIX,
   cooldownField,
@@ -53,8 +53,26 @@ const PRELUDE = `
     rescoreCooling(state, cooling, name)
   end
 
-  -- Takes name out of every index its state hash puts it in: disabled, error codes, cooldowns.
-  local function unindex(state, name, disabled, cooling, errorsPrefix, cooldownPrefix)
+  -- The code of the problem stored in a state hash, or nil.
+  local function problemCode(state)
+    local text = redis.call('HGET', state, '${F.problem}')
+    if not text then return nil end
+    local ok, value = pcall(cjson.decode, text)
+    if ok and type(value) == 'table' and type(value.code) == 'string' then return value.code end
+    return nil
+  end
+
+  -- Takes name out of the problem indexes its state hash puts it in.
+  local function unindexProblem(state, name, problemPrefix)
+    local code = problemCode(state)
+    if code then redis.call('SREM', problemPrefix .. code, name) end
+    redis.call('SREM', problemPrefix .. '*', name)
+  end
+
+  -- Takes name out of every index its state hash puts it in: disabled, error codes, cooldowns,
+  -- problems.
+  local function unindex(state, name, disabled, cooling, errorsPrefix, cooldownPrefix, problemPrefix)
+    unindexProblem(state, name, problemPrefix)
     redis.call('SREM', disabled, name)
     redis.call('ZREM', cooling, name)
     for _, code in ipairs(storedCodes(state)) do
@@ -78,7 +96,7 @@ const PRELUDE = `
 const LUA = {
   /**
    * KEYS: index, seq, version, disabled, cooling, then data and state per item.
-   * ARGV: now, errors prefix, cooldown prefix, then name and json per item.
+   * ARGV: problem prefix, errors prefix, cooldown prefix, then name and json per item.
    */
   gcliUpsert: `
     local created = 0
@@ -88,11 +106,12 @@ const LUA = {
         created = created + 1
         -- A state hash left without its data starts over, and leaves its indexes.
         if redis.call('EXISTS', state) == 1 then
-          unindex(state, name, KEYS[4], KEYS[5], ARGV[2], ARGV[3])
+          unindex(state, name, KEYS[4], KEYS[5], ARGV[2], ARGV[3], ARGV[1])
           redis.call('DEL', state)
         end
+        -- No last success: a new credential has not served yet.
         redis.call('HSET', state, '${F.disabled}', '0', '${F.errorCodes}', '[]',
-          '${F.lastSuccess}', ARGV[1], '${F.callCount}', '0')
+          '${F.callCount}', '0')
         redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), name)
       end
       redis.call('SET', data, ARGV[3 + 2 * i])
@@ -102,28 +121,38 @@ const LUA = {
 
   /**
    * KEYS: data, state, index, disabled, cooling, version.
-   * ARGV: name, errors prefix, cooldown prefix.
+   * ARGV: name, errors prefix, cooldown prefix, problem prefix.
    */
   gcliDelete: `
     if redis.call('DEL', KEYS[1]) == 0 then return 0 end
-    unindex(KEYS[2], ARGV[1], KEYS[4], KEYS[5], ARGV[2], ARGV[3])
+    unindex(KEYS[2], ARGV[1], KEYS[4], KEYS[5], ARGV[2], ARGV[3], ARGV[4])
     redis.call('DEL', KEYS[2])
     redis.call('ZREM', KEYS[3], ARGV[1])
     redis.call('INCR', KEYS[6])
     return 1`,
 
-  /** KEYS: state, disabled, version. ARGV: name, then (set|del, field, value) per field. */
+  /**
+   * KEYS: state, disabled, version. ARGV: name, problem prefix, then (set|del, field, value) per
+   * field; a problem's value is its JSON, whose code names its index set.
+   */
   gcliUpdateState: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-    for i = 2, #ARGV, 3 do
+    for i = 3, #ARGV, 3 do
       local field, value = ARGV[i + 1], ARGV[i + 2]
+      if field == '${F.problem}' then
+        unindexProblem(KEYS[1], ARGV[1], ARGV[2])
+        if ARGV[i] == 'set' then
+          redis.call('SADD', ARGV[2] .. cjson.decode(value).code, ARGV[1])
+          redis.call('SADD', ARGV[2] .. '*', ARGV[1])
+        end
+      end
       if ARGV[i] == 'set' then redis.call('HSET', KEYS[1], field, value)
       else redis.call('HDEL', KEYS[1], field) end
       if field == '${F.disabled}' then
         redis.call(value == '1' and 'SADD' or 'SREM', KEYS[2], ARGV[1])
       end
     end
-    if #ARGV > 1 then redis.call('INCR', KEYS[3]) end
+    if #ARGV > 2 then redis.call('INCR', KEYS[3]) end
     return 1`,
 
   /** KEYS: state, the model's cooldown index, cooling, version. ARGV: name, field, until or ''. */
@@ -205,14 +234,9 @@ const run = async (...params: Parameters<typeof call>) => (await call(...params)
 /** The script calls, each passing KEYS and ARGV in the order its script above reads them. */
 export const SCRIPTS = {
   /** Upserts `items` (name, data) in one script call; resolves to how many were new. */
-  async upsert(
-    c: Redis,
-    k: CredentialKeys,
-    items: ReadonlyArray<[string, CredentialData]>,
-    now: number,
-  ) {
+  async upsert(c: Redis, k: CredentialKeys, items: ReadonlyArray<[string, CredentialData]>) {
     const keys = [k.index, k.seq, k.version, k.disabled, k.cooling];
-    const args = [String(now), k.errorsPrefix, k.cooldownPrefix];
+    const args = [k.problemPrefix, k.errorsPrefix, k.cooldownPrefix];
     for (const [name, data] of items) {
       keys.push(k.data(name), k.state(name));
       args.push(name, JSON.stringify(data));
@@ -222,7 +246,7 @@ export const SCRIPTS = {
 
   delete(c: Redis, k: CredentialKeys, name: string) {
     const keys = [k.data(name), k.state(name), k.index, k.disabled, k.cooling, k.version];
-    return run(c, 'gcliDelete', keys, [name, k.errorsPrefix, k.cooldownPrefix]);
+    return run(c, 'gcliDelete', keys, [name, k.errorsPrefix, k.cooldownPrefix, k.problemPrefix]);
   },
 
   updateState(c: Redis, k: CredentialKeys, name: string, patch: CredentialStatePatch) {
@@ -232,7 +256,9 @@ export const SCRIPTS = {
     if (patch.disabled !== undefined) put(F.disabled, patch.disabled ? 1 : 0);
     if (patch.userEmail !== undefined) put(F.userEmail, patch.userEmail);
     if (patch.lastSuccess !== undefined) put(F.lastSuccess, patch.lastSuccess);
-    return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version], [name, ...ops]);
+    if (patch.problem !== undefined) put(F.problem, encodeProblem(patch.problem));
+    const args = [name, k.problemPrefix, ...ops];
+    return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version], args);
   },
 
   setCooldown(c: Redis, k: CredentialKeys, name: string, model: string, until: number | null) {

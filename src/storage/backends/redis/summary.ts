@@ -8,7 +8,7 @@ import type {
   CredentialSummaryPage,
   SummaryQuery,
 } from '../../storage-backend.interface';
-import { type CredentialKeys, decodeState } from './keys';
+import { ANY_PROBLEM, type CredentialKeys, decodeState } from './keys';
 import { exec } from './scripts';
 
 /**
@@ -32,7 +32,9 @@ export async function readSummary(
   query: SummaryQuery & { now: number },
 ): Promise<CredentialSummaryPage> {
   const { offset = 0, limit = 50, status = 'all', cooldown = 'all', errorCode, now } = query;
-  const filtered = status !== 'all' || errorCode !== undefined || cooldown !== 'all';
+  const { problem } = query;
+  const filtered =
+    status !== 'all' || errorCode !== undefined || cooldown !== 'all' || problem !== undefined;
   // One transaction reads the sets the filters need (the names come after), or the page's names.
   const tx = c.multi().zcard(k.index).smembers(k.disabled);
   if (!filtered) tx.zrange(k.index, offset, offset + limit - 1);
@@ -40,6 +42,9 @@ export async function readSummary(
   if (cooldown !== 'all') {
     const index = query.modelKey === undefined ? k.cooling : k.cooldown(query.modelKey);
     tx.zrangebyscore(index, `(${now}`, '+inf');
+  }
+  if (problem !== undefined) {
+    tx.smembers(k.problem(problem === 'any' || problem === 'none' ? ANY_PROBLEM : problem));
   }
   const [all, disabledNames, ...lists] = (await exec(tx)) as [number, string[], ...string[][]];
   const disabled = new Set(disabledNames);
@@ -52,6 +57,8 @@ export async function readSummary(
   if (errorCode !== undefined) filters.push({ names: new Set(lists.shift()), wanted: true });
   const inCooldown = cooldown === 'in';
   if (cooldown !== 'all') filters.push({ names: new Set(lists.shift()), wanted: inCooldown });
+  if (problem !== undefined)
+    filters.push({ names: new Set(lists.shift()), wanted: problem !== 'none' });
   const matches = await matchingNames(c, k, filters, all);
   const items = await readPage(c, k, matches.slice(offset, offset + limit), now);
   return { items, total: matches.length, offset, limit, stats };

@@ -1,3 +1,5 @@
+import type { CredentialProblem } from '../../storage-backend.interface';
+
 /**
  * The pure functions behind the atomic JSON-column updates. SQLite runs them as user-defined
  * functions inside one UPDATE; PostgreSQL has SQL twins created by a migration.
@@ -49,6 +51,33 @@ export function liveCooldowns(cooldowns: unknown, now: number): Record<string, n
     }
   }
   return live;
+}
+
+/**
+ * A problem as stored text, `code` first so that `problemPrefix(code)` matches it with LIKE;
+ * `null` stays NULL.
+ */
+export function encodeProblem(problem: CredentialProblem | null): string | null {
+  if (problem === null) return null;
+  return JSON.stringify({ code: problem.code, message: problem.message, at: problem.at });
+}
+
+/** What every stored problem with `code` starts with (codes hold no LIKE wildcards but `_`). */
+export function problemPrefix(code: string): string {
+  return `{"code":${JSON.stringify(code)},`.replace(/_/g, '\\_');
+}
+
+/** A stored problem back, or `null` for none or text that is not one. */
+export function decodeProblem(stored: unknown): CredentialProblem | null {
+  if (stored == null || stored === '') return null;
+  try {
+    const value: unknown = typeof stored === 'string' ? JSON.parse(stored) : stored;
+    const { code, message, at } = (value ?? {}) as Record<string, unknown>;
+    if (typeof code !== 'string') return null;
+    return { code, message: typeof message === 'string' ? message : '', at: Number(at) || 0 };
+  } catch {
+    return null;
+  }
 }
 
 function parseArray(json: string | null): number[] {

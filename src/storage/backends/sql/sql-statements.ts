@@ -11,7 +11,7 @@ export const ENTRIES_TABLE = 'gcli_entries';
 export const META_TABLE = 'gcli_meta';
 
 const STATE_COLUMNS =
-  'filename, rotation_order, id, disabled, error_codes, last_success, user_email, model_cooldowns, call_count';
+  'filename, rotation_order, id, disabled, error_codes, last_success, user_email, model_cooldowns, call_count, problem';
 
 /** The statements of one credential table, written once for every SQL engine. */
 export function credentialStatements(table: string) {
@@ -25,6 +25,8 @@ export function credentialStatements(table: string) {
       ` updated_at = excluded.updated_at`,
     count: `SELECT COUNT(*) AS n FROM ${table}`,
     getData: `SELECT credential_data FROM ${table} WHERE filename = ?`,
+    setData: `UPDATE ${table} SET credential_data = ?, updated_at = ? WHERE filename = ?`,
+    setProblem: `UPDATE ${table} SET problem = ?, updated_at = ? WHERE filename = ?`,
     delete: `DELETE FROM ${table} WHERE filename = ?`,
     listNames: `SELECT filename FROM ${table} ORDER BY rotation_order, id`,
     getState: `SELECT ${STATE_COLUMNS} FROM ${table} WHERE filename = ?`,

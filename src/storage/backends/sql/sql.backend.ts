@@ -13,7 +13,7 @@ import type {
   SummaryQuery,
 } from '../../storage-backend.interface';
 import { StorageUnavailableError } from '../../storage.errors';
-import { liveCooldowns } from './credential-json';
+import { decodeProblem, encodeProblem, liveCooldowns, problemPrefix } from './credential-json';
 import type { SqlDialect } from './sql-dialect';
 import type { SqlDriver } from './sql-driver';
 import {
@@ -35,6 +35,7 @@ type StateRow = {
   user_email: string | null;
   model_cooldowns: unknown;
   call_count: number | string;
+  problem: string | null;
 };
 
 /** Expired entries are purged on one write in this many. */
@@ -94,7 +95,7 @@ export abstract class SqlBackend implements StorageBackend {
     const t = this.tables[ns];
     const existed = await this.db.get(t.exists, [name]);
     const now = nowSeconds();
-    await this.db.run(t.upsert, [name, JSON.stringify(data), now, now, now]);
+    await this.db.run(t.upsert, [name, JSON.stringify(data), null, now, now]);
     await this.bump();
     return { created: !existed };
   }
@@ -107,11 +108,16 @@ export abstract class SqlBackend implements StorageBackend {
     const now = nowSeconds();
     const unique = new Map(items.map((item) => [item.name, item.data]));
     const before = await this.count(t.count);
-    const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), now, now, now]);
+    const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), null, now, now]);
     await this.db.runMany(t.upsert, rows);
     const created = (await this.count(t.count)) - before;
     await this.bump();
     return { created, updated: unique.size - created };
+  }
+
+  async updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
+    const params = [JSON.stringify(data), nowSeconds(), name];
+    return (await this.db.run(this.tables[ns].setData, params)) > 0;
   }
 
   async getCredential(ns: Namespace, name: string) {
@@ -144,6 +150,9 @@ export abstract class SqlBackend implements StorageBackend {
       steps.push({ sql: t.setEmail, params: [patch.userEmail, now, name] });
     if (patch.lastSuccess !== undefined) {
       steps.push({ sql: t.setLastSuccess, params: [patch.lastSuccess, now, name] });
+    }
+    if (patch.problem !== undefined) {
+      steps.push({ sql: t.setProblem, params: [encodeProblem(patch.problem), now, name] });
     }
     if (steps.length === 0) return (await this.db.get(t.exists, [name])) !== undefined;
     const changes = await this.db.batch(steps);
@@ -188,6 +197,12 @@ export abstract class SqlBackend implements StorageBackend {
     if (query.cooldown === 'in' || query.cooldown === 'out') {
       clauses.push(`gcli_cooling(model_cooldowns, ?, ?) = ${query.cooldown === 'in' ? 1 : 0}`);
       params.push(query.modelKey ?? null, now);
+    }
+    if (query.problem === 'any') clauses.push('problem IS NOT NULL');
+    else if (query.problem === 'none') clauses.push('problem IS NULL');
+    else if (query.problem !== undefined) {
+      clauses.push("problem LIKE ? ESCAPE '\\'");
+      params.push(`${problemPrefix(query.problem)}%`);
     }
     const where = clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '';
     const rows = await this.db.all<StateRow>(t.summaryRows(where), [...params, limit, offset]);
@@ -283,6 +298,7 @@ export abstract class SqlBackend implements StorageBackend {
       userEmail: row.user_email ?? null,
       modelCooldowns: liveCooldowns(this.dialect.decodeJson(row.model_cooldowns), now),
       callCount: Number(row.call_count ?? 0),
+      problem: decodeProblem(row.problem),
     };
   }
 
