@@ -8,6 +8,7 @@ import { GatewayConfigModule } from './config/gateway-config.module';
 import { StorageExceptionFilter } from './common/storage-exception.filter';
 import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LogsModule } from './logs/logs.module';
 import { StorageInfoModule } from './storage-info/storage-info.module';
 import { storageCandidates } from './storage/storage-candidates';
@@ -32,6 +33,7 @@ import { StorageModule } from './storage/storage.module';
         };
       },
     }),
+    LifecycleModule,
     GatewayConfigModule,
     AuthModule,
     CredentialsModule,

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureApp } from './app.setup';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, validateEnv } from './env/env.schema';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 import { LogFile } from './logs/log-file';
 
 const levels: readonly string[] = ['error', 'warn', 'info', 'debug'];
@@ -29,7 +30,7 @@ async function bootstrap() {
       bufferLogs: false,
     });
     configureApp(app);
-    app.enableShutdownHooks();
+    installGracefulShutdown(app, logger, env.SHUTDOWN_TIMEOUT_MS);
     // Host and port are settings like the others (env > stored > default), read once here,
     // after init has loaded the stored ones.
     await app.init();

@@ -60,6 +60,11 @@ export const envSchema = z.object({
   STORAGE_FALLBACK: flag.default(true),
   STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(8_000),
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  DOCS_PUBLIC: flag.default(false),
+  LOG_FORMAT: z.enum(['text', 'json'], { message: 'must be text or json' }).default('text'),
+  LOG_FILE_COUNT: integer(1, 100).default(1),
 });
 
 export type GatewayEnv = z.infer<typeof envSchema>;
