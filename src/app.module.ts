@@ -10,6 +10,7 @@ import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LogsModule } from './logs/logs.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { StorageInfoModule } from './storage-info/storage-info.module';
 import { storageCandidates } from './storage/storage-candidates';
 import { StorageModule } from './storage/storage.module';
@@ -41,6 +42,7 @@ import { StorageModule } from './storage/storage.module';
     StorageInfoModule,
     ApiModule,
     LogsModule,
+    ObservabilityModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: StorageExceptionFilter }],
 })

@@ -21,7 +21,8 @@ async function bootstrap() {
     const env = validateEnv(process.env);
     logger = new GatewayLogger(
       env.LOG_LEVEL,
-      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024),
+      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024, env.LOG_FILE_COUNT),
+      env.LOG_FORMAT,
     );
     const { AppModule } = await import('./app.module');
     const { SettingsService } = await import('./config/settings.service');

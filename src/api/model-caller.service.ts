@@ -14,6 +14,7 @@ import {
   CodeAssistClient,
   type UpstreamFailure,
 } from '../upstream/code-assist.client';
+import { noteUpstreamAttempt } from '../metrics/upstream-metrics';
 import {
   ClientGoneError,
   networkFailure,
@@ -83,7 +84,15 @@ export class ModelCaller {
         request,
         signal,
       };
+      const startedAt = performance.now();
       const outcome = await this.once(credential, call, attempt, signal);
+      noteUpstreamAttempt({
+        model,
+        credential: credential.name,
+        retry: tried > 0,
+        startedAt,
+        outcome: outcome.ok ? 'success' : outcome.error.status,
+      });
       if (outcome.ok) return outcome.value;
       last = outcome.error;
       if (!outcome.retry) break;

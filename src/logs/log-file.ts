@@ -1,60 +1,69 @@
 import {
-  closeSync,
   existsSync,
   openSync,
   readSync,
+  closeSync,
   renameSync,
   statSync,
   truncateSync,
-  writeSync,
 } from 'node:fs';
 import { resolve } from 'node:path';
+import SonicBoom from 'sonic-boom';
 
 type Listener = (line: string) => void;
 
 /**
  * The gateway's log file (LOG_FILE): the logger appends every line, the panel downloads, clears
- * and follows it. Past `maxBytes` the file moves to `<file>.1` (replacing the previous one) and
- * starts again, so it never grows without bound. One instance per path in the process.
+ * and follows it. Lines are written asynchronously through sonic-boom (pino's file writer), so
+ * logging never blocks a request on the disk. Past `maxBytes` the file moves to `<file>.1`, older
+ * ones to `.2` ... `.<keep>` (the oldest dropped), and a new file starts. One instance per path
+ * in the process; whatever is still buffered is written out when the process exits.
  */
 export class LogFile {
   private static readonly instances = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
+  private readonly stream: SonicBoom;
   private size: number;
 
   private constructor(
     readonly path: string,
     private readonly maxBytes: number,
+    private readonly keep: number,
   ) {
     this.size = existsSync(path) ? statSync(path).size : 0;
+    this.stream = new SonicBoom({ dest: path, append: true, mkdir: true, sync: false });
+    // A log line that cannot be written must not take the gateway down.
+    this.stream.on('error', () => undefined);
+    process.once('exit', () => this.flushNow());
   }
 
-  /** The shared instance for `path` (resolved against the working directory). */
-  static at(path: string, maxBytes = 10 * 1024 * 1024): LogFile {
+  /**
+   * The shared instance for `path` (resolved against the working directory); `keep` rotated
+   * files are kept (default 1).
+   */
+  static at(path: string, maxBytes = 10 * 1024 * 1024, keep = 1): LogFile {
     const full = resolve(path);
     let file = LogFile.instances.get(full);
-    if (!file) LogFile.instances.set(full, (file = new LogFile(full, maxBytes)));
+    if (!file) LogFile.instances.set(full, (file = new LogFile(full, maxBytes, keep)));
     return file;
   }
 
-  /** Appends one line (ending in `\n`) and hands it to the followers; never throws. */
+  /** Queues one line (ending in `\n`) and hands it to the followers; never throws. */
   append(line: string): void {
     try {
-      if (this.size + line.length > this.maxBytes && this.size > 0) this.rotate();
-      const fd = openSync(this.path, 'a');
-      try {
-        this.size += writeSync(fd, line);
-      } finally {
-        closeSync(fd);
-      }
+      const bytes = Buffer.byteLength(line);
+      if (this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
+      this.stream.write(line);
+      this.size += bytes;
     } catch {
-      // A log line that cannot be written must not take the gateway down.
+      // See the constructor: logging failures are swallowed.
     }
     for (const listener of this.listeners) listener(line);
   }
 
   /** The last `count` lines, oldest first (from at most the last 256 KiB). */
   tail(count: number): string[] {
+    this.flushNow();
     if (!existsSync(this.path)) return [];
     const fd = openSync(this.path, 'r');
     try {
@@ -71,11 +80,13 @@ export class LogFile {
 
   /** Whether the file exists and holds anything. */
   hasContent(): boolean {
+    this.flushNow();
     return existsSync(this.path) && statSync(this.path).size > 0;
   }
 
-  /** Empties the file. */
+  /** Empties the file, queued lines included. */
   clear(): void {
+    this.flushNow();
     if (existsSync(this.path)) truncateSync(this.path, 0);
     this.size = 0;
   }
@@ -86,8 +97,25 @@ export class LogFile {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Writes what is queued, synchronously: the panel's reads (rare) then see every line logged so
+   * far. Before the file is open (the first milliseconds) there is nothing to write yet.
+   */
+  private flushNow() {
+    try {
+      this.stream.flushSync();
+    } catch {
+      // Not open yet, or the disk failed: the reader sees what is there.
+    }
+  }
+
   private rotate() {
+    for (let n = this.keep - 1; n >= 1; n--) {
+      if (existsSync(`${this.path}.${n}`)) renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
+    }
     renameSync(this.path, `${this.path}.1`);
+    // Lines already handed to the stream land in the renamed file; later ones in the new file.
+    this.stream.reopen();
     this.size = 0;
   }
 }

@@ -2,6 +2,7 @@ import { arch, platform } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { request } from 'undici';
 import { SettingsService } from '../config/settings.service';
+import { noteUsage } from '../metrics/upstream-metrics';
 import { sseData } from './sse-events';
 import { UpstreamHttp } from './upstream-http.service';
 
@@ -46,7 +47,10 @@ export class CodeAssistClient {
     if (response.statusCode >= 300) return failure(response);
     const text = await response.body.text();
     const answer = unwrap(parseJson(text));
-    if (answer && typeof answer === 'object') return { ok: true, response: answer };
+    if (answer && typeof answer === 'object') {
+      noteUsage(answer);
+      return { ok: true, response: answer };
+    }
     // A 200 that is not a Gemini answer (a captive portal, a broken proxy): a bad gateway.
     const body = 'Upstream answered 200 without a Gemini response';
     return { ok: false, status: 502, body, headers: response.headers };
@@ -106,7 +110,10 @@ async function* events(body: UndiciResponse['body']): AsyncGenerator<unknown> {
     for await (const data of sseData(body)) {
       const event = unwrap(parseJson(data));
       // Keep-alive comments, `[DONE]` or a line that is not an answer carry nothing to relay.
-      if (event && typeof event === 'object') yield event;
+      if (event && typeof event === 'object') {
+        noteUsage(event);
+        yield event;
+      }
     }
   } finally {
     // Stopped early (the client left): release the connection.
