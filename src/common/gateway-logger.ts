@@ -22,6 +22,15 @@ const stamp = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19);
 
 type Sink = { append(line: string): void };
 
+/** One log event, before it becomes a line. */
+interface LogEvent {
+  level: GatewayLogLevel;
+  msg: string;
+  context?: string;
+  requestId?: string;
+  fields: Record<string, unknown>;
+}
+
 /**
  * The gateway's log lines. `text` (default) writes `[YYYY-MM-DD HH:MM:SS] [LEVEL] [Context]
  * message` as the Python gateway did; `json` writes one pino JSON object per line (`level`,
@@ -82,22 +91,18 @@ export class GatewayLogger implements LoggerService {
   private write(nestLevel: LogLevel, message: unknown, context?: string) {
     const level = NEST_TO_GATEWAY[nestLevel];
     if (LEVELS.indexOf(level) > this.threshold) return;
-    const { msg, fields } = eventOf(message);
-    const requestId = currentRequest()?.id;
-    const line = this.json
-      ? this.jsonLine(level, msg, context, requestId, fields)
-      : textLine(level, msg, context, requestId, fields);
+    const event: LogEvent = {
+      level,
+      context,
+      requestId: currentRequest()?.id,
+      ...eventOf(message),
+    };
+    const line = this.json ? this.jsonLine(event) : textLine(event);
     (level === 'error' ? process.stderr : process.stdout).write(line);
     this.file?.append(line);
   }
 
-  private jsonLine(
-    level: GatewayLogLevel,
-    msg: string,
-    context: string | undefined,
-    requestId: string | undefined,
-    fields: Record<string, unknown>,
-  ): string {
+  private jsonLine({ level, msg, context, requestId, fields }: LogEvent): string {
     this.json![level]({ context, request_id: requestId, ...fields }, msg);
     return this.produced;
   }
@@ -113,13 +118,7 @@ function eventOf(message: unknown): { msg: string; fields: Record<string, unknow
   return { msg: String(message), fields: {} };
 }
 
-function textLine(
-  level: GatewayLogLevel,
-  msg: string,
-  context: string | undefined,
-  requestId: string | undefined,
-  fields: Record<string, unknown>,
-): string {
+function textLine({ level, msg, context, requestId, fields }: LogEvent): string {
   const extra = textFields(
     requestId && !fields.request_id ? { ...fields, request_id: requestId } : fields,
   );

@@ -1,5 +1,6 @@
 import {
   existsSync,
+  mkdirSync,
   openSync,
   readSync,
   closeSync,
@@ -7,7 +8,7 @@ import {
   statSync,
   truncateSync,
 } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import SonicBoom from 'sonic-boom';
 
 type Listener = (line: string) => void;
@@ -22,7 +23,7 @@ type Listener = (line: string) => void;
 export class LogFile {
   private static readonly instances = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
-  private readonly stream: SonicBoom;
+  private stream: SonicBoom;
   private size: number;
 
   private constructor(
@@ -31,9 +32,8 @@ export class LogFile {
     private readonly keep: number,
   ) {
     this.size = existsSync(path) ? statSync(path).size : 0;
-    this.stream = new SonicBoom({ dest: path, append: true, mkdir: true, sync: false });
-    // A log line that cannot be written must not take the gateway down.
-    this.stream.on('error', () => undefined);
+    mkdirSync(dirname(path), { recursive: true });
+    this.stream = this.open();
     process.once('exit', () => this.flushNow());
   }
 
@@ -109,13 +109,26 @@ export class LogFile {
     }
   }
 
+  /**
+   * A writer on a descriptor opened here, synchronously: lines can be flushed from the first one
+   * on (sonic-boom opening a path itself would leave them waiting for its asynchronous open).
+   */
+  private open(): SonicBoom {
+    const stream = new SonicBoom({ fd: openSync(this.path, 'a'), sync: false });
+    // A log line that cannot be written must not take the gateway down.
+    stream.on('error', () => undefined);
+    return stream;
+  }
+
   private rotate() {
     for (let n = this.keep - 1; n >= 1; n--) {
       if (existsSync(`${this.path}.${n}`)) renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
     }
     renameSync(this.path, `${this.path}.1`);
-    // Lines already handed to the stream land in the renamed file; later ones in the new file.
-    this.stream.reopen();
+    // Lines already handed to the old writer still land in the renamed file, which it then closes.
+    const old = this.stream;
+    this.stream = this.open();
+    old.end();
     this.size = 0;
   }
 }

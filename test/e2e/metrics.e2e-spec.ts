@@ -40,7 +40,7 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     g = await startModelGateway(3, { METRICS_TOKEN });
-  });
+  }, 60_000);
   afterAll(() => g.close());
   beforeEach(() => g.assist.reset());
 
@@ -73,7 +73,7 @@ describe('GET /metrics', () => {
     });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${g.app.url}/metrics`, { headers: g.app.auth })).status).toBe(200);
-  });
+  }, 60_000);
 
   it('counts requests, upstream attempts and retries as calls are made', async () => {
     const before = await scrape();
@@ -95,7 +95,7 @@ describe('GET /metrics', () => {
     expect(delta('gcli_upstream_attempts_total', { ...model, outcome: '429' })).toBe(1);
     expect(delta('gcli_upstream_retries_total', model)).toBe(1);
     expect(timed('gcli_upstream_attempt_duration_seconds', { ...model, outcome: '429' })).toBe(1);
-  });
+  }, 60_000);
 
   it('reports the pool per namespace, storage health and timings, and process metrics', async () => {
     const families = await scrape();
@@ -122,7 +122,7 @@ describe('GET /metrics', () => {
         'gcli_nodejs_heap_size_used_bytes',
       ]),
     );
-  });
+  }, 60_000);
 
   it('counts token refreshes by outcome', async () => {
     const before = await scrape();
@@ -142,7 +142,7 @@ describe('GET /metrics', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     expect(await refreshes()).toBeGreaterThanOrEqual(1);
-  });
+  }, 60_000);
 
   it('never uses credential names or secrets as label values', async () => {
     const text = await (
@@ -154,5 +154,5 @@ describe('GET /metrics', () => {
     }
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(METRICS_TOKEN);
-  });
+  }, 60_000);
 });

@@ -1,11 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { installCodeAssist, streamReply, type FakeCodeAssist } from '../support/fake-code-assist';
-import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
-import { tempDir } from '../support/temp-dir';
-import { startRunningGateway, type GatewayProcess } from './support/gateway-process';
-
-const API_KEY = 'sk-shutdown-test';
+import { streamReply } from '../support/fake-code-assist';
+import type { GatewayProcess } from './support/gateway-process';
+import { chatCompletion, processModelFixture } from './support/process-model-gateway';
 
 /** Reads an SSE response to its end; resolves with the text, or with what came before a cut. */
 async function readAll(response: Response, onFirstChunk: () => void) {
@@ -29,60 +24,26 @@ async function readAll(response: Response, onFirstChunk: () => void) {
 }
 
 describe('shutdown on SIGTERM', () => {
-  let google: FakeGoogle;
-  let assist: FakeCodeAssist;
+  let fixture: Awaited<ReturnType<typeof processModelFixture>>;
   let gateway: GatewayProcess | undefined;
-  const creds = tempDir('gcli-shutdown-');
 
-  beforeAll(async () => {
-    google = await startFakeGoogle();
-    assist = installCodeAssist(google);
-    writeFileSync(
-      join(creds.path, 'cred-0.json'),
-      JSON.stringify({
-        client_id: 'client-id',
-        client_secret: 'client-secret',
-        refresh_token: 'refresh-0',
-        token: 'token-0',
-        expiry: new Date(Date.now() + 3600_000).toISOString(),
-        project_id: 'project-0',
-      }),
-    );
-  });
+  beforeAll(async () => (fixture = await processModelFixture()), 60_000);
   afterEach(async () => {
     await gateway?.stop();
     gateway = undefined;
   });
-  afterAll(async () => {
-    await google.close();
-    creds.remove();
-  });
+  afterAll(() => fixture.close());
 
-  const start = (timeoutMs: number) =>
-    startRunningGateway({
-      CREDENTIALS_DIR: creds.path,
-      CODE_ASSIST_ENDPOINT: google.url,
-      OAUTH_PROXY_URL: google.url,
-      API_PASSWORD: API_KEY,
-      SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
-    });
-
-  const streamChat = (url: string) =>
-    fetch(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'gemini-2.5-flash',
-        stream: true,
-        messages: [{ role: 'user', content: 'count' }],
-      }),
-    });
+  const start = (timeoutMs: number) => fixture.start({ SHUTDOWN_TIMEOUT_MS: String(timeoutMs) });
+  const streamChat = (url: string) => chatCompletion(url, { stream: true });
 
   it('finishes a streaming call in flight, refuses new connections, then exits 0', async () => {
     gateway = await start(10_000);
     const g = gateway;
     // Eight chunks 250 ms apart: about 2 s of stream, well inside the 10 s deadline.
-    assist.script(streamReply(['1', '2', '3', '4', '5', '6', '7', '8'], { intervalMs: 250 }));
+    fixture.assist.script(
+      streamReply(['1', '2', '3', '4', '5', '6', '7', '8'], { intervalMs: 250 }),
+    );
     const response = await streamChat(g.url);
     expect(response.status).toBe(200);
     let signalledAt = 0;
@@ -105,13 +66,13 @@ describe('shutdown on SIGTERM', () => {
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
     expect(g.output()).toMatch(/\[Shutdown\] SIGTERM received: .* 1 call\(s\) in flight/);
     expect(g.output()).toMatch(/\[Shutdown\] Stopped/);
-  });
+  }, 60_000);
 
   it('cuts a call still running at the deadline and exits', async () => {
     gateway = await start(1_000);
     const g = gateway;
     // About 30 s of stream against a 1 s deadline.
-    assist.script(streamReply(Array.from({ length: 60 }, String), { intervalMs: 500 }));
+    fixture.assist.script(streamReply(Array.from({ length: 60 }, String), { intervalMs: 500 }));
     const response = await streamChat(g.url);
     let signalledAt = 0;
     const body = await readAll(response, () => {
@@ -126,5 +87,5 @@ describe('shutdown on SIGTERM', () => {
     expect(g.output()).toMatch(
       /\[Shutdown\] Deadline reached: cutting 1 call\(s\) still in flight/,
     );
-  });
+  }, 60_000);
 });
