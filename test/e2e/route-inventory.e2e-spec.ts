@@ -1,24 +1,11 @@
 import { createTestApp, type TestApp } from '../support/test-app';
+import { routesOf } from './support/route-list';
 
 /** The only routes anyone may call without credentials. Adding one here needs a reason. */
 const PUBLIC = new Set(['GET /health', 'GET /health/live', 'HEAD /keepalive', 'POST /auth/login']);
 
 /** Routes the model APIs guard with the API password instead of a panel session. */
 const API_KEY_ROUTES = /^(GET|POST) \/v1(beta)?\//;
-
-type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
-
-/** Every `METHOD /path` the app's Express router serves, read from the router itself. */
-function routesOf(t: TestApp): string[] {
-  const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router
-    .stack;
-  return stack.flatMap((layer) => {
-    if (!layer.route) return [];
-    const paths = [layer.route.path].flat();
-    const methods = Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]);
-    return paths.flatMap((path) => methods.map((m) => `${m.toUpperCase()} ${path}`));
-  });
-}
 
 /** A concrete URL path for a route pattern. */
 const concrete = (path: string) =>
