@@ -9,6 +9,7 @@ export class InFlightRequests {
   private count = 0;
   private draining = false;
   private readonly idleWaiters = new Set<() => void>();
+  private readonly drainListeners = new Set<() => void>();
 
   /** Express middleware that counts each request until its response ends or its socket closes. */
   readonly middleware = (_req: IncomingMessage, res: ServerResponse, next: () => void): void => {
@@ -31,9 +32,22 @@ export class InFlightRequests {
     return this.count;
   }
 
-  /** Marks the server as leaving: responses from now on close their connections. */
+  /**
+   * Marks the server as leaving: responses from now on close their connections, and the
+   * open-ended responses (a log tail) that registered with `onDrain` end now.
+   */
   drain(): void {
     this.draining = true;
+    for (const listener of this.drainListeners) listener();
+  }
+
+  /**
+   * Calls `listener` when the drain starts: for responses that never end by themselves, which
+   * would otherwise hold the shutdown until its deadline. Returns the unsubscribe function.
+   */
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
   }
 
   /** Resolves `true` once no request is in flight, or `false` after `timeoutMs`. */

@@ -12,6 +12,7 @@ import {
 import { createReadStream } from 'node:fs';
 import { bearerToken } from '../auth/bearer-token';
 import { PanelSessions } from '../auth/panel-sessions.service';
+import { InFlightRequests } from '../lifecycle/in-flight-requests';
 import { LogFile } from './log-file';
 
 /** Injection token of the gateway's LogFile. */
@@ -46,6 +47,7 @@ export class LogsController {
   constructor(
     @Inject(LOG_FILE) private readonly file: LogFile,
     private readonly sessions: PanelSessions,
+    private readonly inFlight: InFlightRequests,
   ) {}
 
   @Get('download')
@@ -85,8 +87,11 @@ export class LogsController {
         () => res.end(),
       );
     }, HEARTBEAT_MS);
+    // A tail never ends by itself: it ends when the gateway starts shutting down.
+    const stopOnDrain = this.inFlight.onDrain(() => res.end());
     res.on('close', () => {
       stop();
+      stopOnDrain();
       clearInterval(heartbeat);
     });
   }

@@ -1,6 +1,5 @@
 import { streamReply } from '../support/fake-code-assist';
-import type { GatewayProcess } from './support/gateway-process';
-import { chatCompletion, processModelFixture } from './support/process-model-gateway';
+import { chatCompletion, processModelSuite } from './support/process-model-gateway';
 
 /** Reads an SSE response to its end; resolves with the text, or with what came before a cut. */
 async function readAll(response: Response, onFirstChunk: () => void) {
@@ -24,24 +23,16 @@ async function readAll(response: Response, onFirstChunk: () => void) {
 }
 
 describe('shutdown on SIGTERM', () => {
-  let fixture: Awaited<ReturnType<typeof processModelFixture>>;
-  let gateway: GatewayProcess | undefined;
+  const suite = processModelSuite();
 
-  beforeAll(async () => (fixture = await processModelFixture()), 60_000);
-  afterEach(async () => {
-    await gateway?.stop();
-    gateway = undefined;
-  });
-  afterAll(() => fixture.close());
-
-  const start = (timeoutMs: number) => fixture.start({ SHUTDOWN_TIMEOUT_MS: String(timeoutMs) });
+  const start = (timeoutMs: number) =>
+    suite.fixture.start({ SHUTDOWN_TIMEOUT_MS: String(timeoutMs) });
   const streamChat = (url: string) => chatCompletion(url, { stream: true });
 
   it('finishes a streaming call in flight, refuses new connections, then exits 0', async () => {
-    gateway = await start(10_000);
-    const g = gateway;
+    const g = (suite.gateway = await start(10_000));
     // Eight chunks 250 ms apart: about 2 s of stream, well inside the 10 s deadline.
-    fixture.assist.script(
+    suite.fixture.assist.script(
       streamReply(['1', '2', '3', '4', '5', '6', '7', '8'], { intervalMs: 250 }),
     );
     const response = await streamChat(g.url);
@@ -69,10 +60,11 @@ describe('shutdown on SIGTERM', () => {
   }, 60_000);
 
   it('cuts a call still running at the deadline and exits', async () => {
-    gateway = await start(1_000);
-    const g = gateway;
+    const g = (suite.gateway = await start(1_000));
     // About 30 s of stream against a 1 s deadline.
-    fixture.assist.script(streamReply(Array.from({ length: 60 }, String), { intervalMs: 500 }));
+    suite.fixture.assist.script(
+      streamReply(Array.from({ length: 60 }, String), { intervalMs: 500 }),
+    );
     const response = await streamChat(g.url);
     let signalledAt = 0;
     const body = await readAll(response, () => {
@@ -87,5 +79,21 @@ describe('shutdown on SIGTERM', () => {
     expect(g.output()).toMatch(
       /\[Shutdown\] Deadline reached: cutting 1 call\(s\) still in flight/,
     );
+  }, 60_000);
+
+  it('ends a panel log tail at once instead of waiting for the deadline', async () => {
+    const g = (suite.gateway = await start(20_000));
+    const tail = await fetch(`${g.url}/auth/logs/stream`, { headers: await g.login() });
+    expect(tail.status).toBe(200);
+    let signalledAt = 0;
+    const body = await readAll(tail, () => {
+      signalledAt = Date.now();
+      g.signal('SIGTERM');
+    });
+    expect(body.cut).toBe(false);
+    expect(await g.exited()).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(g.output()).toMatch(/\[Shutdown\] Stopped/);
+    expect(g.output()).not.toMatch(/Deadline reached/);
   }, 60_000);
 });

@@ -70,3 +70,22 @@ export function chatCompletion(
     }),
   });
 }
+
+/**
+ * Sets up a {@link processModelFixture} for the enclosing `describe`: started before its tests,
+ * closed after them; the gateway a test puts in `gateway` is stopped after that test.
+ */
+export function processModelSuite() {
+  const suite: {
+    fixture?: Awaited<ReturnType<typeof processModelFixture>>;
+    gateway?: GatewayProcess;
+  } = {};
+  beforeAll(async () => (suite.fixture = await processModelFixture()), 60_000);
+  afterEach(async () => {
+    await suite.gateway?.stop();
+    suite.gateway = undefined;
+    suite.fixture?.assist.reset();
+  });
+  afterAll(() => suite.fixture?.close());
+  return suite as Required<typeof suite>;
+}
