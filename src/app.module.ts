@@ -14,6 +14,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { StorageInfoModule } from './storage-info/storage-info.module';
 import { storageCandidates } from './storage/storage-candidates';
 import { StorageModule } from './storage/storage.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { StorageModule } from './storage/storage.module';
     ApiModule,
     LogsModule,
     ObservabilityModule,
+    UsageModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: StorageExceptionFilter }],
 })

@@ -65,6 +65,8 @@ export const envSchema = z.object({
   DOCS_PUBLIC: flag.default(false),
   LOG_FORMAT: z.enum(['text', 'json'], { message: 'must be text or json' }).default('text'),
   LOG_FILE_COUNT: integer(1, 100).default(1),
+  USAGE_FLUSH_MS: integer(100, 60_000).default(2_000),
+  USAGE_RETENTION_DAYS: integer(1, 3_650).default(90),
 });
 
 export type GatewayEnv = z.infer<typeof envSchema>;

@@ -14,7 +14,7 @@ export interface UpstreamAttempt {
   outcome: 'success' | number;
 }
 
-/** Records an upstream attempt in the metrics and in the current request's context. */
+/** Records an upstream attempt in the metrics, the current request's context and its usage. */
 export function noteUpstreamAttempt(attempt: UpstreamAttempt): void {
   const model = modelLabel(attempt.model);
   const outcome = String(attempt.outcome);
@@ -29,6 +29,8 @@ export function noteUpstreamAttempt(attempt: UpstreamAttempt): void {
     request.model = attempt.model;
     request.credential = attempt.credential;
     request.attempts += 1;
+    // The model routes draw from the Gemini CLI pool only.
+    request.usage?.attempt('geminicli', attempt.credential, attempt.model, attempt.outcome);
   }
 }
 

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureDocs } from '../docs/docs.setup';
 import { InFlightRequests } from '../lifecycle/in-flight-requests';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { UsageBuffer } from '../usage/usage-buffer';
 import { requestIdMiddleware } from './request-id.middleware';
 
 /**
@@ -13,6 +14,6 @@ import { requestIdMiddleware } from './request-id.middleware';
 export function configureOperations(app: NestExpressApplication): void {
   app.use(app.get(InFlightRequests).middleware);
   app.use(httpMetricsMiddleware());
-  app.use(requestIdMiddleware());
+  app.use(requestIdMiddleware(app.get(UsageBuffer)));
   configureDocs(app);
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { UsageBuffer } from '../usage/usage-buffer';
 
 /** Token counts of a model call, from Google's usageMetadata. */
 export interface TokenUsage {
@@ -19,6 +20,8 @@ export interface RequestContext {
   attempts: number;
   /** Tokens of the answer, when Google reported them. */
   tokens?: TokenUsage;
+  /** Where this app gathers usage counts (absent in apps without usage statistics). */
+  readonly usage?: UsageBuffer;
 }
 
 const context = new AsyncLocalStorage<RequestContext>();

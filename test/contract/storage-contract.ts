@@ -5,6 +5,7 @@ import { summaryGroup } from './groups/summary.group';
 import { configGroup } from './groups/config.group';
 import { entriesGroup } from './groups/entries.group';
 import { lifecycleGroup } from './groups/lifecycle.group';
+import { usageGroup } from './groups/usage.group';
 import type { ContractContext, StorageTarget } from './storage-target';
 
 export type { StorageTarget } from './storage-target';
@@ -16,6 +17,7 @@ const GROUPS = [
   configGroup,
   entriesGroup,
   lifecycleGroup,
+  usageGroup,
 ];
 
 /**
