@@ -2,7 +2,7 @@ import { UsageBuffer } from './usage-buffer';
 
 describe('UsageBuffer', () => {
   it('sums a burst of calls into one increment per counter, on the clock’s UTC day', () => {
-    const buffer = new UsageBuffer(() => new Date('2026-05-01T23:59:59Z'));
+    const buffer = new UsageBuffer(() => Date.parse('2026-05-01T23:59:59Z'));
     buffer.attempt('geminicli', 'a.json', 'm', 'success');
     buffer.attempt('geminicli', 'a.json', 'm', 'success');
     buffer.attempt('geminicli', 'a.json', 'm', 429);
@@ -18,8 +18,21 @@ describe('UsageBuffer', () => {
     expect(buffer.drain()).toEqual([]);
   });
 
+  it('moves to the next day when the clock passes midnight UTC', () => {
+    let now = Date.parse('2026-05-01T23:59:59.999Z');
+    const buffer = new UsageBuffer(() => now);
+    buffer.attempt('geminicli', 'a.json', 'm', 'success');
+    now += 1;
+    buffer.attempt('geminicli', 'a.json', 'm', 'success');
+    const days = buffer
+      .drain()
+      .filter((i) => i.metric === 'requests')
+      .map((i) => i.day);
+    expect(days).toEqual(['2026-05-01', '2026-05-02']);
+  });
+
   it('takes back a batch that could not be stored, added to what came since', () => {
-    const buffer = new UsageBuffer(() => new Date('2026-05-02T00:00:00Z'));
+    const buffer = new UsageBuffer(() => Date.parse('2026-05-02T00:00:00Z'));
     buffer.attempt('geminicli', 'a.json', 'm', 'success');
     const failed = buffer.drain();
     buffer.attempt('geminicli', 'a.json', 'm', 'success');
