@@ -17,7 +17,14 @@ export function timedStorage(
   return new Proxy(storage, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string' || UNTIMED.has(property)) {
+      // Own properties (a test's spy, say) pass as they are: only the backend's methods are timed.
+      const own = Object.prototype.hasOwnProperty.call(target, property);
+      if (
+        typeof value !== 'function' ||
+        typeof property !== 'string' ||
+        UNTIMED.has(property) ||
+        own
+      ) {
         return value;
       }
       let timed = timers.get(property);

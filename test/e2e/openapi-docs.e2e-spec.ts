@@ -22,7 +22,7 @@ describe('OpenAPI docs', () => {
   afterAll(() => t.close());
 
   it('needs a panel session unless DOCS_PUBLIC is set', async () => {
-    for (const path of ['/docs-json', '/docs-yaml', '/docs']) {
+    for (const path of ['/docs-json', '/docs', '/docs/swagger-ui-bundle.js']) {
       const response = await fetch(`${t.url}${path}`);
       expect(`${path} ${response.status}`).toBe(`${path} 401`);
       const forged = await fetch(`${t.url}${path}`, {
@@ -100,6 +100,9 @@ describe('OpenAPI docs with DOCS_PUBLIC=true', () => {
     expect(((await json.json()) as Document).openapi).toMatch(/^3\./);
     const ui = await fetch(`${gateway.url}/docs`);
     expect(ui.status).toBe(200);
-    expect(await ui.text()).toContain('swagger-ui');
+    expect(await ui.text()).toContain('swagger-ui-bundle.js');
+    const bundle = await fetch(`${gateway.url}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
   });
 });
