@@ -17,7 +17,9 @@
  *
  * Knobs: BENCH_ONLY=sqlite,valkey picks backends, BENCH_SECONDS (default 5) the length of one
  * figure, BENCH_REDIS_URL a running Redis to use instead of starting one (keys go under a unique
- * REDIS_KEY_PREFIX and are left there).
+ * REDIS_KEY_PREFIX and are left there), BENCH_GATEWAY_MAIN another build's `main.js` to compare
+ * against (e.g. the commit before a change), BENCH_LOG_LEVEL the gateway's LOG_LEVEL (default
+ * warn; `info` adds the access log line of each model call).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { startRedis, type ServerHandle } from '../test/support/servers';

@@ -10,10 +10,13 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LogsModule } from './logs/logs.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { StorageInfoModule } from './storage-info/storage-info.module';
 import { storageCandidates } from './storage/storage-candidates';
 import { StorageModule } from './storage/storage.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({
   imports: [
@@ -35,6 +38,7 @@ import { StorageModule } from './storage/storage.module';
         };
       },
     }),
+    LifecycleModule,
     GatewayConfigModule,
     AuthModule,
     CredentialsModule,
@@ -44,6 +48,8 @@ import { StorageModule } from './storage/storage.module';
     LogsModule,
     // The web control panel's static page and assets (the panel itself lives in panel/).
     PanelModule,
+    ObservabilityModule,
+    UsageModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: HttpErrorFilter },

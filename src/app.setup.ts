@@ -5,6 +5,7 @@ import { apiJsonBody, flavorOfPath } from './api/api-body.parser';
 import { type ApiKeyRequest, checkApiKey } from './auth/api-key-check';
 import { SettingsService } from './config/settings.service';
 import type { GatewayEnv } from './env/env.schema';
+import { configureOperations } from './observability/operations.setup';
 
 /**
  * What the gateway sets on its Nest application besides the modules, shared by `main.ts` and the
@@ -16,6 +17,7 @@ export function configureApp(app: NestExpressApplication): void {
   const config = app.get(ConfigService<GatewayEnv, true>);
   app.set('trust proxy', trustedProxies(config.get('TRUST_PROXY', { infer: true })));
   app.disable('x-powered-by');
+  configureOperations(app);
   // Idle keep-alive connections outlive a client's or proxy's own idle timeout (commonly 4-60 s),
   // so the server never closes a connection a client is about to reuse.
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };

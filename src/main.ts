@@ -8,6 +8,7 @@ import { configureApp } from './app.setup';
 import { runWorkerPool } from './cluster/cluster-primary';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, validateEnv } from './env/env.schema';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 import { LogFile } from './logs/log-file';
 
 const levels: readonly string[] = ['error', 'warn', 'info', 'debug'];
@@ -23,7 +24,8 @@ async function bootstrap() {
     const env = validateEnv(process.env);
     logger = new GatewayLogger(
       env.LOG_LEVEL,
-      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024),
+      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024, env.LOG_FILE_COUNT),
+      env.LOG_FORMAT,
     );
     if (env.WORKERS > 1 && cluster.isPrimary) {
       // The primary only supervises: each worker runs the whole gateway on the shared port.
@@ -41,7 +43,7 @@ async function bootstrap() {
       bufferLogs: false,
     });
     configureApp(app);
-    app.enableShutdownHooks();
+    installGracefulShutdown(app, logger, env.SHUTDOWN_TIMEOUT_MS);
     // Host and port are settings like the others (env > stored > default), read once here,
     // after init has loaded the stored ones.
     await app.init();

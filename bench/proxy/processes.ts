@@ -115,7 +115,10 @@ export async function startGateway(
   leftovers.add(dir.remove);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [resolve('dist/main.js')], {
+  // Another build (BENCH_GATEWAY_MAIN) and LOG_LEVEL=info (BENCH_LOG_LEVEL, with one access line
+  // per model call) measure what a change or the access log adds.
+  const main = resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js');
+  const child = spawn(process.execPath, [main], {
     cwd: dir.path,
     env: {
       PATH: process.env.PATH ?? '',
@@ -125,7 +128,7 @@ export async function startGateway(
       OAUTH_PROXY_URL: upstreamUrl,
       API_PASSWORD: API_KEY,
       PANEL_PASSWORD,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       LOG_FILE: join(dir.path, 'log.txt'),
       CREDENTIALS_DIR: join(dir.path, 'creds'),
       STORAGE_FALLBACK: 'false',

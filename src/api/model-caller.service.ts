@@ -14,6 +14,7 @@ import {
 import { retriesWithAnotherCredential } from '../credentials/rotation/retry-rule';
 import type { CodeAssistCall, UpstreamFailure } from '../upstream/code-assist.client';
 import type { UpstreamTarget } from './upstream-target';
+import { noteUpstreamAttempt } from '../metrics/upstream-metrics';
 import {
   ClientGoneError,
   networkFailure,
@@ -89,7 +90,15 @@ export class ModelCaller {
         request,
         signal,
       };
+      const startedAt = performance.now();
       const outcome = await this.once(target, credential, call, attempt, signal);
+      noteUpstreamAttempt({
+        model,
+        credential: credential.name,
+        retry: tried > 0,
+        startedAt,
+        outcome: outcome.ok ? 'success' : outcome.error.status,
+      });
       if (outcome.ok) return outcome.value;
       last = outcome.error;
       if (!outcome.retry) break;

@@ -79,6 +79,13 @@ export const envSchema = z.object({
   STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   STORAGE_STARTUP_RETRY_MS: integer(0, 600_000).default(5_000),
   HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(8_000),
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  DOCS_PUBLIC: flag.default(false),
+  LOG_FORMAT: z.enum(['text', 'json'], { message: 'must be text or json' }).default('text'),
+  LOG_FILE_COUNT: integer(1, 100).default(1),
+  USAGE_FLUSH_MS: integer(100, 60_000).default(2_000),
+  USAGE_RETENTION_DAYS: integer(1, 3_650).default(90),
 });
 
 export type GatewayEnv = z.infer<typeof envSchema>;

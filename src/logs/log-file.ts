@@ -1,60 +1,69 @@
 import {
-  closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readSync,
+  closeSync,
   renameSync,
   statSync,
   truncateSync,
-  writeSync,
 } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import SonicBoom from 'sonic-boom';
 
 type Listener = (line: string) => void;
 
 /**
  * The gateway's log file (LOG_FILE): the logger appends every line, the panel downloads, clears
- * and follows it. Past `maxBytes` the file moves to `<file>.1` (replacing the previous one) and
- * starts again, so it never grows without bound. One instance per path in the process.
+ * and follows it. Lines are written asynchronously through sonic-boom (pino's file writer), so
+ * logging never blocks a request on the disk. Past `maxBytes` the file moves to `<file>.1`, older
+ * ones to `.2` ... `.<keep>` (the oldest dropped), and a new file starts. One instance per path
+ * in the process; whatever is still buffered is written out when the process exits.
  */
 export class LogFile {
   private static readonly instances = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
+  private stream: SonicBoom;
   private size: number;
 
   private constructor(
     readonly path: string,
     private readonly maxBytes: number,
+    private readonly keep: number,
   ) {
     this.size = existsSync(path) ? statSync(path).size : 0;
+    mkdirSync(dirname(path), { recursive: true });
+    this.stream = this.open();
+    process.once('exit', () => this.flushNow());
   }
 
-  /** The shared instance for `path` (resolved against the working directory). */
-  static at(path: string, maxBytes = 10 * 1024 * 1024): LogFile {
+  /**
+   * The shared instance for `path` (resolved against the working directory); `keep` rotated
+   * files are kept (default 1).
+   */
+  static at(path: string, maxBytes = 10 * 1024 * 1024, keep = 1): LogFile {
     const full = resolve(path);
     let file = LogFile.instances.get(full);
-    if (!file) LogFile.instances.set(full, (file = new LogFile(full, maxBytes)));
+    if (!file) LogFile.instances.set(full, (file = new LogFile(full, maxBytes, keep)));
     return file;
   }
 
-  /** Appends one line (ending in `\n`) and hands it to the followers; never throws. */
+  /** Queues one line (ending in `\n`) and hands it to the followers; never throws. */
   append(line: string): void {
     try {
-      if (this.size + line.length > this.maxBytes && this.size > 0) this.rotate();
-      const fd = openSync(this.path, 'a');
-      try {
-        this.size += writeSync(fd, line);
-      } finally {
-        closeSync(fd);
-      }
+      const bytes = Buffer.byteLength(line);
+      if (this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
+      this.stream.write(line);
+      this.size += bytes;
     } catch {
-      // A log line that cannot be written must not take the gateway down.
+      // See the constructor: logging failures are swallowed.
     }
     for (const listener of this.listeners) listener(line);
   }
 
-  /** The last `count` lines, oldest first (from at most the last 256 KiB). */
-  tail(count: number): string[] {
+  /** The last `count` lines, oldest first (from at most the last 256 KiB), every line written. */
+  async tail(count: number): Promise<string[]> {
+    await this.settled();
     if (!existsSync(this.path)) return [];
     const fd = openSync(this.path, 'r');
     try {
@@ -69,13 +78,15 @@ export class LogFile {
     }
   }
 
-  /** Whether the file exists and holds anything. */
-  hasContent(): boolean {
+  /** Whether the file exists and holds anything, every line logged so far written. */
+  async hasContent(): Promise<boolean> {
+    await this.settled();
     return existsSync(this.path) && statSync(this.path).size > 0;
   }
 
-  /** Empties the file. */
-  clear(): void {
+  /** Empties the file, queued lines included. */
+  async clear(): Promise<void> {
+    await this.settled();
     if (existsSync(this.path)) truncateSync(this.path, 0);
     this.size = 0;
   }
@@ -86,8 +97,52 @@ export class LogFile {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Waits for the write in flight, then writes what is queued: the panel's reads (rare) then see
+   * every line logged so far, in order. Writing the queue while an asynchronous write is still in
+   * flight would put later lines before it.
+   */
+  private async settled(): Promise<void> {
+    for (let i = 0; i < 1_000 && this.writing(); i++) {
+      await new Promise((done) => setImmediate(done));
+    }
+    if (!this.writing()) this.flushNow();
+  }
+
+  /** Whether sonic-boom has an asynchronous write in flight. */
+  private writing(): boolean {
+    return (this.stream as unknown as { _writing?: boolean })._writing === true;
+  }
+
+  /** Writes what is queued, synchronously; before the file is open there is nothing to write. */
+  private flushNow() {
+    try {
+      this.stream.flushSync();
+    } catch {
+      // Not open yet, or the disk failed: the reader sees what is there.
+    }
+  }
+
+  /**
+   * A writer on a descriptor opened here, synchronously: lines can be flushed from the first one
+   * on (sonic-boom opening a path itself would leave them waiting for its asynchronous open).
+   */
+  private open(): SonicBoom {
+    const stream = new SonicBoom({ fd: openSync(this.path, 'a'), sync: false });
+    // A log line that cannot be written must not take the gateway down.
+    stream.on('error', () => undefined);
+    return stream;
+  }
+
   private rotate() {
+    for (let n = this.keep - 1; n >= 1; n--) {
+      if (existsSync(`${this.path}.${n}`)) renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
+    }
     renameSync(this.path, `${this.path}.1`);
+    // Lines already handed to the old writer still land in the renamed file, which it then closes.
+    const old = this.stream;
+    this.stream = this.open();
+    old.end();
     this.size = 0;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { createReadStream } from 'node:fs';
 import { bearerToken } from '../auth/bearer-token';
 import { PanelSessions } from '../auth/panel-sessions.service';
+import { InFlightRequests } from '../lifecycle/in-flight-requests';
 import { LogFile } from './log-file';
 
 /** Injection token of the gateway's LogFile. */
@@ -46,11 +47,12 @@ export class LogsController {
   constructor(
     @Inject(LOG_FILE) private readonly file: LogFile,
     private readonly sessions: PanelSessions,
+    private readonly inFlight: InFlightRequests,
   ) {}
 
   @Get('download')
-  download() {
-    if (!this.file.hasContent()) throw new NotFoundException('The log file is empty');
+  async download() {
+    if (!(await this.file.hasContent())) throw new NotFoundException('The log file is empty');
     return new StreamableFile(createReadStream(this.file.path), {
       type: 'text/plain; charset=utf-8',
       disposition: `attachment; filename="gcli2api_logs_${fileStamp(new Date())}.txt"`,
@@ -59,13 +61,16 @@ export class LogsController {
 
   @Post('clear')
   @HttpCode(200)
-  clear() {
-    this.file.clear();
+  async clear() {
+    await this.file.clear();
     return { message: 'Log file cleared' };
   }
 
   @Get('stream')
-  stream(@Headers('authorization') authorization: string | undefined, @Res() res: SseResponse) {
+  async stream(
+    @Headers('authorization') authorization: string | undefined,
+    @Res() res: SseResponse,
+  ) {
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('X-Accel-Buffering', 'no');
@@ -74,7 +79,7 @@ export class LogsController {
       // A reader that stops reading loses lines rather than growing the gateway's memory.
       if (res.writableLength < MAX_BUFFERED) res.write(`data: ${line.replace(/\n$/, '')}\n\n`);
     };
-    for (const line of this.file.tail(50)) send(line);
+    for (const line of await this.file.tail(50)) send(line);
     const stop = this.file.follow(send);
     const token = bearerToken(authorization);
     // The session is checked again with each heartbeat: a logout or expiry ends the stream.
@@ -85,8 +90,11 @@ export class LogsController {
         () => res.end(),
       );
     }, HEARTBEAT_MS);
+    // A tail never ends by itself: it ends when the gateway starts shutting down.
+    const stopOnDrain = this.inFlight.onDrain(() => res.end());
     res.on('close', () => {
       stop();
+      stopOnDrain();
       clearInterval(heartbeat);
     });
   }

@@ -17,6 +17,7 @@ import { LOG_FILE, LogsController } from './logs.controller';
         LogFile.at(
           config.get('LOG_FILE', { infer: true }),
           config.get('LOG_FILE_MAX_MB', { infer: true }) * 1024 * 1024,
+          config.get('LOG_FILE_COUNT', { infer: true }),
         ),
     },
   ],

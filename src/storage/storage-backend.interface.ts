@@ -118,6 +118,38 @@ export interface BackendInfo {
   counts: { geminicli: number; antigravity: number; config: number };
 }
 
+/** One usage counter: a credential's count of `metric` for `model` on `day`. */
+export interface UsageCounterKey {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  ns: Namespace;
+  credential: string;
+  model: string;
+  /** `requests`, `successes`, `input_tokens`, `output_tokens`, `thinking_tokens` or `failures:<status>`. */
+  metric: string;
+}
+
+/** Adds `by` (a positive whole number) to one usage counter, creating it at 0 when missing. */
+export interface UsageIncrement extends UsageCounterKey {
+  by: number;
+}
+
+/** A usage counter and its value. */
+export interface UsageCounter extends UsageCounterKey {
+  value: number;
+}
+
+/** Which usage counters a query or a deletion covers; every field narrows, none means all. */
+export interface UsageFilter {
+  ns?: Namespace;
+  credential?: string;
+  model?: string;
+  /** First day included, `YYYY-MM-DD`. */
+  from?: string;
+  /** Last day included, `YYYY-MM-DD`. */
+  to?: string;
+}
+
 /**
  * Everything the gateway persists. Implementations do I/O and throw typed errors
  * (see storage.errors.ts); "not found" is `null`, `undefined` or `false`, never an exception,
@@ -200,6 +232,13 @@ export interface StorageBackend {
   getEntry(key: string): Promise<string | null>;
   /** Deletes the entry (only if it currently holds `expected`, when given); `true` if deleted. */
   deleteEntry(key: string, expected?: string): Promise<boolean>;
+
+  /** Adds every increment atomically in the database (one transaction or pipeline per call). */
+  incrementUsage(increments: readonly UsageIncrement[]): Promise<void>;
+  /** The usage counters matching `filter`, ordered by day, namespace, credential, model, metric. */
+  listUsage(filter?: UsageFilter): Promise<UsageCounter[]>;
+  /** Deletes the usage counters matching `filter`. */
+  deleteUsage(filter?: UsageFilter): Promise<void>;
 
   /**
    * A number that grows whenever credentials are added, removed, enabled, disabled or cooled

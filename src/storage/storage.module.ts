@@ -1,5 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { timedStorage } from '../metrics/timed-storage';
 import { selectBackend, type StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
 import { STORAGE, STORAGE_SELECTION } from './storage.constants';
@@ -27,7 +28,7 @@ type Selected = { storage: StorageBackend; selection: StorageSelection };
       useFactory: (options: StorageModuleOptions): Promise<Selected> =>
         selectBackend(options.candidates, { ...options, logger: new Logger() }),
     },
-    { provide: STORAGE, inject: [SELECTED], useFactory: (s: Selected) => s.storage },
+    { provide: STORAGE, inject: [SELECTED], useFactory: (s: Selected) => timedStorage(s.storage) },
     { provide: STORAGE_SELECTION, inject: [SELECTED], useFactory: (s: Selected) => s.selection },
     StorageHealthIndicator,
     StorageChanges,

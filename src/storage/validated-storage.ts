@@ -11,6 +11,8 @@ import type {
   RecordSuccessInput,
   StorageBackend,
   SummaryQuery,
+  UsageFilter,
+  UsageIncrement,
 } from './storage-backend.interface';
 import { StorageError, StorageUnavailableError } from './storage.errors';
 import {
@@ -25,6 +27,7 @@ import {
   checkTime,
   invalid,
 } from './storage-validation';
+import { checkUsageFilter, checkUsageIncrements } from './usage-validation';
 
 const MAX_LIMIT = 100_000;
 
@@ -221,6 +224,20 @@ export class ValidatedStorage implements StorageBackend {
   async deleteEntry(key: string, expected?: string) {
     checkKey('key', key);
     return this.call(() => this.inner.deleteEntry(key, expected));
+  }
+
+  async incrementUsage(increments: readonly UsageIncrement[]) {
+    checkUsageIncrements(increments);
+    if (increments.length === 0) return;
+    return this.call(() => this.inner.incrementUsage(increments));
+  }
+  async listUsage(filter: UsageFilter = {}) {
+    checkUsageFilter(filter);
+    return this.call(() => this.inner.listUsage(filter));
+  }
+  async deleteUsage(filter: UsageFilter = {}) {
+    checkUsageFilter(filter);
+    return this.call(() => this.inner.deleteUsage(filter));
   }
 
   async changeVersion() {

@@ -1,5 +1,6 @@
 import type { request } from 'undici';
 import type { GenerateResult, StreamResult, UpstreamFailure } from './code-assist.client';
+import { noteUsage } from '../metrics/upstream-metrics';
 import { sseData } from './sse-events';
 
 type UndiciResponse = Awaited<ReturnType<typeof request>>;
@@ -21,7 +22,10 @@ export async function generateResult(response: UndiciResponse): Promise<Generate
   if (response.statusCode >= 300) return failure(response);
   const text = await response.body.text();
   const answer = unwrap(parseJson(text));
-  if (answer && typeof answer === 'object') return { ok: true, response: answer };
+  if (answer && typeof answer === 'object') {
+    noteUsage(answer);
+    return { ok: true, response: answer };
+  }
   // A 200 that is not a Gemini answer (a captive portal, a broken proxy): a bad gateway.
   const body = 'Upstream answered 200 without a Gemini response';
   return { ok: false, status: 502, body, headers: response.headers };
@@ -53,7 +57,10 @@ async function* events(body: UndiciResponse['body']): AsyncGenerator<unknown> {
     for await (const data of sseData(body)) {
       const event = unwrap(parseJson(data));
       // Keep-alive comments, `[DONE]` or a line that is not an answer carry nothing to relay.
-      if (event && typeof event === 'object') yield event;
+      if (event && typeof event === 'object') {
+        noteUsage(event);
+        yield event;
+      }
     }
   } finally {
     // Stopped early (the client left): release the connection.

@@ -6,6 +6,7 @@ import { configGroup } from './groups/config.group';
 import { entriesGroup } from './groups/entries.group';
 import { lifecycleGroup } from './groups/lifecycle.group';
 import { problemGroup } from './groups/problem.group';
+import { usageGroup } from './groups/usage.group';
 import type { ContractContext, StorageTarget } from './storage-target';
 
 export type { StorageTarget } from './storage-target';
@@ -18,6 +19,7 @@ const GROUPS = [
   entriesGroup,
   lifecycleGroup,
   problemGroup,
+  usageGroup,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from '../support/test-app';
+import { routesOf } from './support/route-list';
 
 /** The control panel's static page and assets: public, they hold no data (src/control-panel). */
 const PANEL_ROUTES = ['GET /', 'GET /assets/:file'];
@@ -22,20 +23,6 @@ const PUBLIC_STATUS: Record<string, number> = {
 
 /** Routes the model APIs guard with the API password instead of a panel session. */
 const API_KEY_ROUTES = /^(GET|POST) (\/antigravity)?\/v1(beta)?\//;
-
-type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> } };
-
-/** Every `METHOD /path` the app's Express router serves, read from the router itself. */
-function routesOf(t: TestApp): string[] {
-  const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router
-    .stack;
-  return stack.flatMap((layer) => {
-    if (!layer.route) return [];
-    const paths = [layer.route.path].flat();
-    const methods = Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]);
-    return paths.flatMap((path) => methods.map((m) => `${m.toUpperCase()} ${path}`));
-  });
-}
 
 /** A concrete URL path for a route pattern. */
 const concrete = (path: string) =>

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { SettingsService } from '../../config/settings.service';
 import { UpstreamHttp } from '../../upstream/upstream-http.service';
+import { noteTokenRefresh } from '../../metrics/token-metrics';
 import type {
   CredentialData,
   Namespace,
@@ -160,6 +161,7 @@ export class TokenRefresher {
       { clientId: str(data.client_id), clientSecret: str(data.client_secret), refreshToken },
       this.http.dispatcher(),
     );
+    noteTokenRefresh('failure' in result ? result.failure : undefined);
     if ('failure' in result) return this.fail(ns, name, result.failure);
     const { accessToken, expiresIn, refreshToken: rotated } = result.grant;
     const credential: CredentialData = {

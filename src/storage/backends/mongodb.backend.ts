@@ -11,6 +11,8 @@ import type {
   RecordSuccessInput,
   StorageBackend,
   SummaryQuery,
+  UsageFilter,
+  UsageIncrement,
 } from '../storage-backend.interface';
 import { StorageUnavailableError } from '../storage.errors';
 import { ConfigStore } from './mongodb/config-store';
@@ -32,6 +34,7 @@ import { EntryStore } from './mongodb/entries';
 import { MongoSession } from './mongodb/session';
 import { summarizeCredentials } from './mongodb/summary';
 import { parseMongoUri } from './mongodb/uri';
+import { mongoUsage } from './mongodb/usage';
 
 export const MONGODB_BACKEND_NAME = 'MongoDB';
 
@@ -238,6 +241,16 @@ export class MongoBackend implements StorageBackend {
 
   async deleteEntry(key: string, expected?: string) {
     return this.open().entries.delete(key, expected);
+  }
+
+  async incrementUsage(increments: readonly UsageIncrement[]) {
+    await mongoUsage.increment(this.s, increments);
+  }
+  async listUsage(filter: UsageFilter = {}) {
+    return mongoUsage.list(this.s.db, filter);
+  }
+  async deleteUsage(filter: UsageFilter = {}) {
+    await mongoUsage.delete(this.s.db, filter);
   }
 
   async changeVersion() {

@@ -11,6 +11,8 @@ import type {
   RecordSuccessInput,
   StorageBackend,
   SummaryQuery,
+  UsageFilter,
+  UsageIncrement,
 } from '../storage-backend.interface';
 import { StorageError, StorageUnavailableError } from '../storage.errors';
 import {
@@ -22,6 +24,7 @@ import {
 } from './redis/keys';
 import { defineScripts, exec, SCRIPTS } from './redis/scripts';
 import { readSummary } from './redis/summary';
+import { redisUsage } from './redis/usage';
 
 export const REDIS_BACKEND_NAME = 'Valkey/Redis';
 
@@ -56,11 +59,13 @@ export class RedisBackend implements StorageBackend {
   private readonly url: URL;
   private readonly shared: SharedKeys;
   private readonly creds: Record<Namespace, CredentialKeys>;
+  private readonly usage: ReturnType<typeof redisUsage>;
 
   constructor(private readonly options: RedisBackendOptions) {
     const prefix = options.keyPrefix ?? 'gcli:';
     this.url = URL.canParse(options.url) ? new URL(options.url) : new URL('redis://invalid');
     this.shared = sharedKeys(prefix);
+    this.usage = redisUsage(prefix);
     this.creds = {
       geminicli: credentialKeys(prefix, 'geminicli'),
       antigravity: credentialKeys(prefix, 'antigravity'),
@@ -243,6 +248,16 @@ export class RedisBackend implements StorageBackend {
     const entry = this.shared.entry(key);
     if (expected === undefined) return (await this.run((c) => c.del(entry))) > 0;
     return this.run((c) => SCRIPTS.deleteEntryIf(c, this.shared, key, expected));
+  }
+
+  async incrementUsage(increments: readonly UsageIncrement[]) {
+    await this.run((c) => this.usage.increment(c, increments));
+  }
+  async listUsage(filter: UsageFilter = {}) {
+    return this.run((c) => this.usage.list(c, filter));
+  }
+  async deleteUsage(filter: UsageFilter = {}) {
+    await this.run((c) => this.usage.delete(c, filter));
   }
 
   async changeVersion() {

@@ -24,6 +24,10 @@ export interface GatewayProcess {
   running(): boolean;
   /** Logs in to the panel (by default with the panel password it was started with). */
   login(password?: string): Promise<AuthHeaders>;
+  /** Sends `signal` to the process. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has ended. */
+  exited(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +77,7 @@ export async function startGateway(
   child.stderr!.on('data', append);
 
   const stop = () => stopChild(child).finally(() => dir.remove());
+  const exit = new Promise<number | null>((settle) => child.once('exit', (code) => settle(code)));
   const outcome = await new Promise<'listening' | 'exited' | 'timeout'>((settle) => {
     const timer = setTimeout(() => settle('timeout'), timeoutMs);
     child.once('exit', () => {
@@ -103,6 +108,8 @@ export async function startGateway(
       output: () => output,
       running: () => child.exitCode === null && child.signalCode === null,
       login: (password = panelPassword) => panelLogin(url, password),
+      signal: (signal) => child.kill(signal),
+      exited: () => exit,
       stop,
     },
     output,

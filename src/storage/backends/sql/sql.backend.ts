@@ -11,6 +11,8 @@ import type {
   RecordSuccessInput,
   StorageBackend,
   SummaryQuery,
+  UsageFilter,
+  UsageIncrement,
 } from '../../storage-backend.interface';
 import { StorageUnavailableError } from '../../storage.errors';
 import { decodeProblem, encodeProblem, liveCooldowns, problemPrefix } from './credential-json';
@@ -24,6 +26,7 @@ import {
   ENTRY_STATEMENTS as ENTRY,
   META_STATEMENTS as META,
 } from './sql-statements';
+import { usageSql } from './usage-sql';
 
 type StateRow = {
   filename: string;
@@ -278,6 +281,16 @@ export abstract class SqlBackend implements StorageBackend {
         ? await this.db.run(ENTRY.delete, [key, nowSeconds()])
         : await this.db.run(ENTRY.deleteIf, [key, nowSeconds(), expected]);
     return changes > 0;
+  }
+
+  incrementUsage(increments: readonly UsageIncrement[]) {
+    return usageSql.increment(this.db, increments);
+  }
+  listUsage(filter: UsageFilter = {}) {
+    return usageSql.list(this.db, filter);
+  }
+  deleteUsage(filter: UsageFilter = {}) {
+    return usageSql.delete(this.db, filter);
   }
 
   async changeVersion() {

@@ -1,0 +1,88 @@
+import type { mongo } from 'mongoose';
+import type {
+  Namespace,
+  UsageCounter,
+  UsageFilter,
+  UsageIncrement,
+} from '../../storage-backend.interface';
+import { compareUsage } from '../../usage-validation';
+import { retryOnDuplicate } from './schema';
+import type { MongoSession } from './session';
+
+export const USAGE_COLLECTION = 'gcli_usage';
+
+/** One credential's usage of one model on one day: every metric in `counters`. */
+interface UsageDoc {
+  _id: string;
+  day: string;
+  ns: Namespace;
+  credential: string;
+  model: string;
+  counters: Record<string, number>;
+}
+
+const query = (filter: UsageFilter): mongo.Filter<UsageDoc> => {
+  const q: mongo.Filter<UsageDoc> = {};
+  if (filter.ns !== undefined) q.ns = filter.ns;
+  if (filter.credential !== undefined) q.credential = filter.credential;
+  if (filter.model !== undefined) q.model = filter.model;
+  if (filter.from !== undefined || filter.to !== undefined) {
+    q.day = {
+      ...(filter.from !== undefined ? { $gte: filter.from } : {}),
+      ...(filter.to !== undefined ? { $lte: filter.to } : {}),
+    };
+  }
+  return q;
+};
+
+/**
+ * Usage counters on MongoDB: a document per day, namespace, credential and model, each metric
+ * added to with `$inc` in one upsert (retried once when it lost an insert race), queued behind
+ * this process's other writes to the document as every counter write here is.
+ */
+export const mongoUsage = {
+  async increment(s: MongoSession, increments: readonly UsageIncrement[]): Promise<void> {
+    const usage = s.db.collection<UsageDoc>(USAGE_COLLECTION);
+    const docs = new Map<
+      string,
+      { key: Omit<UsageDoc, '_id' | 'counters'>; inc: Record<string, number> }
+    >();
+    for (const i of increments) {
+      const id = JSON.stringify([i.day, i.ns, i.credential, i.model]);
+      let doc = docs.get(id);
+      if (!doc) {
+        doc = { key: { day: i.day, ns: i.ns, credential: i.credential, model: i.model }, inc: {} };
+        docs.set(id, doc);
+      }
+      doc.inc[`counters.${i.metric}`] = (doc.inc[`counters.${i.metric}`] ?? 0) + i.by;
+    }
+    await Promise.all(
+      [...docs].map(([id, { key, inc }]) => {
+        const write = () =>
+          usage.updateOne({ _id: id }, { $inc: inc, $setOnInsert: key }, { upsert: true });
+        // Queued per document: FerretDB applies $inc as read-modify-write (see keyed-queue.ts).
+        return s.exclusive(USAGE_COLLECTION, id, () => retryOnDuplicate(write));
+      }),
+    );
+  },
+
+  async list(db: mongo.Db, filter: UsageFilter): Promise<UsageCounter[]> {
+    const docs = await db.collection<UsageDoc>(USAGE_COLLECTION).find(query(filter)).toArray();
+    return docs
+      .flatMap((doc) =>
+        Object.entries(doc.counters ?? {}).map(([metric, value]) => ({
+          day: doc.day,
+          ns: doc.ns,
+          credential: doc.credential,
+          model: doc.model,
+          metric,
+          value: Number(value),
+        })),
+      )
+      .sort(compareUsage);
+  },
+
+  async delete(db: mongo.Db, filter: UsageFilter): Promise<void> {
+    await db.collection<UsageDoc>(USAGE_COLLECTION).deleteMany(query(filter));
+  },
+};
