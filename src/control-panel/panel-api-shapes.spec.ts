@@ -1,5 +1,6 @@
 import { messageOf } from '../../panel/src/api/error-text';
-import { batchOutcome } from '../../panel/src/api/types';
+import { batchOutcome, PROBLEM_CODES as PANEL_PROBLEM_CODES } from '../../panel/src/api/types';
+import { PROBLEM_CODES } from '../credentials/problems';
 
 /**
  * The panel reads admin answers in the shapes this gateway gives and in those of the Python
@@ -38,5 +39,9 @@ describe('the control panel reading admin answers', () => {
     expect(
       batchOutcome({ success: true, total: 3, succeeded: 2, failed: [{ filename: 'c.json' }] }, 3),
     ).toEqual({ succeeded: 2, total: 3, errors: ['c.json'] });
+  });
+
+  it('names every problem code the gateway records, for the row and the problem filter', () => {
+    expect([...PANEL_PROBLEM_CODES].sort()).toEqual([...PROBLEM_CODES].sort());
   });
 });

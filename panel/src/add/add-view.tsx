@@ -11,6 +11,7 @@ import { t } from '../i18n/i18n';
 import { Banner, type BannerMessage, errorBanner } from '../ui/banner';
 import { NsSwitch } from '../ui/ns-switch';
 import { ImportResults } from './import-results';
+import { SigninSection } from './signin-section';
 
 interface Outcome {
   summary: string;
@@ -30,12 +31,9 @@ const UPLOAD_PATH: Record<Namespace, string> = {
 };
 
 /**
- * Adds credentials: `.json` files and `.zip` archives (dropped or picked) with upload progress
- * and the per-file results, or pasted JSON.
- *
- * Google sign-in (issue 11): when `/auth/start`, `/auth/callback` and `/auth/callback-url` exist,
- * add a sign-in section here (open the link, wait for the callback or paste the callback URL).
- * Until then nothing is shown for it, so there is no dead button.
+ * Adds credentials: Google sign-in (open the link, then the gateway's callback or the pasted
+ * address), `.json` files and `.zip` archives (dropped or picked) with upload progress and the
+ * per-file results, or pasted JSON.
  */
 export function AddView(props: { ns: Namespace; onNs(ns: Namespace): void }) {
   const { ns } = props;
@@ -99,6 +97,7 @@ export function AddView(props: { ns: Namespace; onNs(ns: Namespace): void }) {
         <NsSwitch ns={ns} onNs={props.onNs} />
       </div>
       <Banner message={message} onClose={() => setMessage(null)} />
+      <SigninSection ns={ns} />
       <div class="card">
         <h2>{t('add.files')}</h2>
         <div

@@ -5,6 +5,23 @@ export type Namespace = 'geminicli' | 'antigravity';
 export const nsPath = (ns: Namespace, path: string) =>
   ns === 'antigravity' ? `/antigravity${path}` : path;
 
+/** The problems the gateway records on a credential (src/credentials/problems.ts). */
+export const PROBLEM_CODES = [
+  'no_project',
+  'refresh_failed',
+  'needs_reauth',
+  'auto_banned',
+] as const;
+
+/** Why a credential cannot serve, as the gateway recorded it. */
+export interface CredentialProblem {
+  /** One of PROBLEM_CODES, or a newer code shown as it is. */
+  code: string;
+  message: string;
+  /** Unix seconds. */
+  at: number;
+}
+
 /** One row of `GET /creds/status`. */
 export interface CredentialItem {
   filename: string;
@@ -17,6 +34,7 @@ export interface CredentialItem {
   /** Model key to unix seconds until which it cools down. */
   model_cooldowns: Record<string, number>;
   backend_type?: string;
+  problem?: CredentialProblem | null;
 }
 
 export interface StatusPage {
@@ -32,6 +50,8 @@ export interface StatusFilters {
   status_filter: 'all' | 'enabled' | 'disabled';
   error_code_filter: string;
   cooldown_filter: 'all' | 'in_cooldown' | 'no_cooldown';
+  /** `all`, `any`, `none` or one problem code. */
+  problem_filter: string;
   limit: number;
   offset: number;
 }

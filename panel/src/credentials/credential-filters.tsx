@@ -1,4 +1,4 @@
-import type { StatusFilters } from '../api/types';
+import { PROBLEM_CODES, type StatusFilters } from '../api/types';
 import { t } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 
@@ -31,7 +31,7 @@ function Choice(props: {
   );
 }
 
-/** State, error code, cooldown and page size; any change goes back to the first page. */
+/** State, error code, cooldown, problem and page size; any change goes back to the first page. */
 export function CredentialFilters(props: {
   filters: StatusFilters;
   onChange(next: StatusFilters): void;
@@ -65,6 +65,19 @@ export function CredentialFilters(props: {
         value={f.cooldown_filter}
         options={cooldowns.map((c) => [c, t(`filter.cooldown.${c}`)])}
         onChange={(v) => set({ cooldown_filter: v as StatusFilters['cooldown_filter'] })}
+      />
+      <Choice
+        label="filter.problem"
+        testId="filter-problem"
+        value={f.problem_filter}
+        options={[
+          ...(['all', 'any', 'none'] as const).map((p): [string, string] => [
+            p,
+            t(`filter.problem.${p}`),
+          ]),
+          ...PROBLEM_CODES.map((code): [string, string] => [code, t(`problem.${code}`)]),
+        ]}
+        onChange={(v) => set({ problem_filter: v })}
       />
       <Choice
         label="filter.pageSize"

@@ -1,12 +1,26 @@
-import type { CredentialItem } from '../api/types';
+import { type CredentialItem, PROBLEM_CODES } from '../api/types';
+import type { MessageKey } from '../i18n/en';
 import { formatDuration, formatNumber, t } from '../i18n/i18n';
+
+/** The row actions that ask Google, named as their routes: `/creds/<check>/{name}`. */
+const CHECKS = ['fetch-email', 'verify-project'] as const;
+type Check = (typeof CHECKS)[number];
 
 /** The actions a row offers; the view carries them out. */
 export interface RowActions {
   toggle(item: CredentialItem): void;
   view(item: CredentialItem): void;
   download(item: CredentialItem): void;
+  /** Asks Google: reads the account's e-mail, or re-discovers the project and heals the row. */
+  check(item: CredentialItem, check: Check): void;
   remove(item: CredentialItem): void;
+}
+
+/** A problem code in words; a code this panel does not know is shown as the server named it. */
+function problemText(code: string): string {
+  return (PROBLEM_CODES as readonly string[]).includes(code)
+    ? t(`problem.${code}` as MessageKey)
+    : code;
 }
 
 function lastSuccess(seconds: number | null, now: number): string {
@@ -48,6 +62,16 @@ export function CredentialRow(props: {
         <span class={item.disabled ? 'badge off' : 'badge on'} data-testid="cred-state">
           {item.disabled ? t('state.disabled') : t('state.enabled')}
         </span>
+        {item.problem && (
+          <span
+            class="problem"
+            data-testid="cred-problem"
+            title={new Date(item.problem.at * 1000).toLocaleString()}
+          >
+            <span class="badge warn">{problemText(item.problem.code)}</span>
+            <span class="hint">{item.problem.message}</span>
+          </span>
+        )}
       </td>
       <td data-label={t('list.errors')}>
         {item.error_codes.length === 0
@@ -81,6 +105,16 @@ export function CredentialRow(props: {
         <button type="button" onClick={() => actions.download(item)}>
           {t('action.download')}
         </button>
+        {CHECKS.map((check) => (
+          <button
+            key={check}
+            type="button"
+            data-testid={`row-${check}`}
+            onClick={() => actions.check(item, check)}
+          >
+            {t(`action.${check}`)}
+          </button>
+        ))}
         <button type="button" class="danger" onClick={() => actions.remove(item)}>
           {t('action.delete')}
         </button>

@@ -22,6 +22,7 @@ const INITIAL: StatusFilters = {
   status_filter: 'all',
   error_code_filter: 'all',
   cooldown_filter: 'all',
+  problem_filter: 'all',
   limit: 50,
   offset: 0,
 };
@@ -113,6 +114,16 @@ export function CredentialsView(props: { ns: Namespace; onNs(ns: Namespace): voi
         nsPath(ns, `/creds/download/${encodeURIComponent(item.filename)}`),
         item.filename,
       ).catch((err) => setMessage(errorBanner(err))),
+    check: (item, check) =>
+      void run(async () => {
+        const answer = await api<{ message?: string }>(
+          nsPath(ns, `/creds/${check}/${encodeURIComponent(item.filename)}`),
+          { json: {} },
+        ).catch((err: unknown) => {
+          throw new Error(`${item.filename}: ${(err as Error).message}`);
+        });
+        return { kind: 'ok', text: answer.message ?? `${t(`action.${check}`)}: ${item.filename}` };
+      }),
     remove: (item) => {
       if (confirm(t('confirm.delete', { name: item.filename }))) void act(item.filename, 'delete');
     },
