@@ -15,6 +15,7 @@ import type {
 import { StorageUnavailableError } from '../storage.errors';
 import { ConfigStore } from './mongodb/config-store';
 import { recordFailure, writeCredential, writeCredentials } from './mongodb/credential-writes';
+import { restoreStates } from './mongodb/restore-states';
 import {
   cooldownPath,
   CREDENTIAL_COLLECTIONS,
@@ -174,6 +175,14 @@ export class MongoBackend implements StorageBackend {
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
     const recorded = await recordFailure(this.s, ns, name, input);
     return input.modelKey === undefined ? recorded : this.changed(recorded);
+  }
+
+  async restoreStates(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ) {
+    await restoreStates(this.s, ns, items);
+    await this.s.bump();
   }
 
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
