@@ -3,8 +3,10 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './cli.errors';
+import { registerStorageArchive } from './commands/storage-archive.command';
 import { registerStorageInfo } from './commands/storage-info.command';
 import { registerStorageMigrate } from './commands/storage-migrate.command';
+import { registerStorageVerify } from './commands/storage-verify.command';
 
 /** The `gcli2api` command line: `serve`, and `storage` info, migrate, verify, export, import. */
 function program(): Command {
@@ -23,6 +25,8 @@ function program(): Command {
     .description('inspect, migrate, verify, export and import the stored credentials and settings');
   registerStorageInfo(storage);
   registerStorageMigrate(storage);
+  registerStorageVerify(storage);
+  registerStorageArchive(storage);
   for (const command of [storage, ...storage.commands]) command.exitOverride();
   return root;
 }

@@ -47,9 +47,8 @@ export function registerStorageMigrate(storage: Command) {
 
 async function run(flags: MigrateFlags) {
   const reporter = reporterFor(flags);
-  const from = parseLocation(flags.from, '--from', true);
   const to = parseLocation(flags.to, '--to', false);
-  const source = await openSource(from, flags.fromKeyPrefix);
+  const source = await openSource(flags.from, '--from', flags.fromKeyPrefix);
   try {
     const target = await CliStore.open(to, { keyPrefix: flags.toKeyPrefix });
     try {
