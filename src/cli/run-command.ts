@@ -7,16 +7,19 @@ import { CliError, EXIT, type ExitCode } from './cli.errors';
 export const stopSignal = { requested: false };
 
 /**
- * Runs a command's action: its resolved value is the exit code. Every failure becomes one
+ * Runs a command's action: its resolved value is the exit code. A `stoppable` command checks
+ * `stopSignal` between pages. Every failure becomes one
  * `gcli2api: <reason>` line on stderr (passwords masked) and the exit code of its kind.
  */
 export function runCommand<A extends unknown[]>(
   action: (...args: A) => Promise<ExitCode>,
+  options: { stoppable?: boolean } = {},
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     let code: ExitCode;
     try {
-      watchSignals();
+      // Commands that only read keep Node's default: Ctrl-C ends them at once.
+      if (options.stoppable) watchSignals();
       code = await action(...args);
     } catch (err) {
       code = exitCodeOf(err);

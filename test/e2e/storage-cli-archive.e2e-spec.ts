@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describeWithServers } from '../support/server-env';
 import { tempDir } from '../support/temp-dir';
-import { dropStores, freshStore, resultOf, runCli, seed, snapshot } from './support/cli-stores';
+import {
+  dropStores,
+  freshStore,
+  resultOf,
+  runCli,
+  seed,
+  seededPair,
+  snapshot,
+} from './support/cli-stores';
 
 const EMPTY = { geminicli: [], antigravity: [], settings: {} };
 
@@ -69,11 +77,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
     }, 60_000);
 
     it('verify finds a changed, a missing and an extra credential and a changed setting (exit 1)', async () => {
-      const from = await freshStore('sqlite');
-      const to = await freshStore('postgresql');
-      const source = await from.open();
-      await seed(source, 10, ['geminicli']);
-      await source.close();
+      const { from, to } = await seededPair('sqlite', 'postgresql', 10, ['geminicli']);
       expect(
         (await runCli(['storage', 'migrate', '--from', from.location, '--to', to.location])).code,
       ).toBe(0);
@@ -125,11 +129,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
     }, 60_000);
 
     it('refuses a truncated, corrupt or tampered archive before writing anything', async () => {
-      const from = await freshStore('sqlite');
-      const to = await freshStore('postgresql');
-      const source = await from.open();
-      await seed(source, 300);
-      await source.close();
+      const { from, to } = await seededPair('sqlite', 'postgresql', 300);
       const good = join(dir.path, 'good.zip');
       expect(
         (await runCli(['storage', 'export', '--from', from.location, '--to', good])).code,
@@ -195,11 +195,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
     }, 60_000);
 
     it('resumes an interrupted migration where it stopped', async () => {
-      const from = await freshStore('sqlite');
-      const to = await freshStore('postgresql');
-      const source = await from.open();
-      await seed(source, 4000, ['geminicli']);
-      await source.close();
+      const { from, to } = await seededPair('sqlite', 'postgresql', 4000, ['geminicli']);
       const args = [
         'storage',
         'migrate',
@@ -243,6 +239,43 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
         Array.from({ length: 4000 }, (_, i) => `geminicli-${String(i).padStart(6, '0')}.json`),
       );
       await target.close();
+    }, 120_000);
+
+    it('stops cleanly after the current page on Ctrl-C (exit 130) and resumes', async () => {
+      const { from, to } = await seededPair('sqlite', 'sqlite', 3000, ['geminicli']);
+      const args = [
+        'storage',
+        'migrate',
+        '--from',
+        from.location,
+        '--to',
+        to.location,
+        '--page-size',
+        '50',
+      ];
+      let sent = false;
+      const stopped = await runCli([...args, '--json'], {
+        onStdout: (text, kill) => {
+          if (!sent && /"done":[1-9]\d\d/.test(text)) {
+            sent = true;
+            kill('SIGINT');
+          }
+        },
+      });
+      expect(stopped.code).toBe(130);
+      expect(resultOf(stopped)).toMatchObject({ interrupted: true });
+      expect(stopped.stderr).toContain('Stopping after the current page');
+      const resumed = await runCli(args);
+      expect(resumed.code).toBe(0);
+      const verified = await runCli([
+        'storage',
+        'verify',
+        '--from',
+        from.location,
+        '--to',
+        to.location,
+      ]);
+      expect(verified.code).toBe(0);
     }, 120_000);
   },
 );

@@ -7,6 +7,7 @@ import {
   resultOf,
   runCli,
   seed,
+  seededPair,
   SETTINGS,
   snapshot,
   stateFor,
@@ -61,11 +62,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])('gcli2api storage migrate'
   );
 
   it('writes nothing in a dry run and says what would change', async () => {
-    const from = await freshStore('sqlite');
-    const to = await freshStore('postgresql');
-    const source = await from.open();
-    await seed(source, 5);
-    await source.close();
+    const { from, to } = await seededPair('sqlite', 'postgresql', 5);
     const run = await runCli([
       'storage',
       'migrate',
@@ -89,11 +86,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])('gcli2api storage migrate'
   }, 60_000);
 
   it("keeps the target's differing credentials and settings unless --overwrite, and says so", async () => {
-    const from = await freshStore('valkey');
-    const to = await freshStore('sqlite');
-    const source = await from.open();
-    await seed(source, 3, ['geminicli']);
-    await source.close();
+    const { from, to } = await seededPair('valkey', 'sqlite', 3, ['geminicli']);
     const target = await to.open();
     await target.upsertCredential('geminicli', 'geminicli-000001.json', {
       refresh_token: 'theirs',
@@ -138,11 +131,7 @@ describeWithServers(['redis', 'postgres', 'mongodb'])('gcli2api storage migrate'
   }, 60_000);
 
   it('copies only what --only and --namespace select', async () => {
-    const from = await freshStore('sqlite');
-    const to = await freshStore('sqlite');
-    const source = await from.open();
-    await seed(source, 2);
-    await source.close();
+    const { from, to } = await seededPair('sqlite', 'sqlite', 2);
     const run = await runCli([
       'storage',
       'migrate',

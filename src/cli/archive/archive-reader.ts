@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Unzip, UnzipInflate } from 'fflate';
 
 /** Compressed bytes read per step; the inflated text of one step is what memory holds. */
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 64 * 1024;
 
 /** A piece of one entry's uncompressed content, in order; `final` marks its last piece. */
 export interface EntryPiece {

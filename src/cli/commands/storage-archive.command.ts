@@ -48,7 +48,7 @@ export function registerStorageArchive(storage: Command) {
     .addOption(pageSizeOption())
     .option('--from-key-prefix <prefix>', 'Valkey/Redis key prefix of the store')
     .addOption(jsonOption())
-    .action(runCommand((flags: ExportFlags) => runExport(flags)));
+    .action(runCommand((flags: ExportFlags) => runExport(flags), { stoppable: true }));
   storage
     .command('import')
     .description(
@@ -66,7 +66,7 @@ export function registerStorageArchive(storage: Command) {
     .addOption(pageSizeOption())
     .option('--to-key-prefix <prefix>', 'Valkey/Redis key prefix of the store')
     .addOption(jsonOption())
-    .action(runCommand((flags: ImportFlags) => runImport(flags)));
+    .action(runCommand((flags: ImportFlags) => runImport(flags), { stoppable: true }));
 }
 
 async function runExport(flags: ExportFlags) {

@@ -42,7 +42,7 @@ export function registerStorageMigrate(storage: Command) {
     .option('--from-key-prefix <prefix>', 'Valkey/Redis key prefix of the source')
     .option('--to-key-prefix <prefix>', 'Valkey/Redis key prefix of the target')
     .addOption(jsonOption())
-    .action(runCommand((flags: MigrateFlags) => run(flags)));
+    .action(runCommand((flags: MigrateFlags) => run(flags), { stoppable: true }));
 }
 
 async function run(flags: MigrateFlags) {

@@ -19,7 +19,7 @@ import type { TransferItem, TransferSource } from '../transfer/transfer.types';
 import { isDefaultSqliteFile, type StorageLocation } from './storage-location';
 
 /** Reads in flight at once when a page's data is fetched one credential at a time. */
-const READ_PARALLELISM = 16;
+const READ_PARALLELISM = 32;
 /** How long a resume journal outlives an interrupted run, in milliseconds (a week). */
 const JOURNAL_TTL_MS = 7 * 24 * 3600 * 1000;
 

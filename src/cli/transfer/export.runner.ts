@@ -3,7 +3,7 @@ import { credentialsEntry, type ArchiveManifest, SETTINGS_ENTRY } from '../archi
 import type { ProgressReporter } from '../progress.reporter';
 import type { Namespace } from '../../storage/storage-backend.interface';
 import { normalizeState } from './normalize-state';
-import type { TransferSource } from './transfer.types';
+import { readAhead, type TransferSource } from './transfer.types';
 
 export interface ExportOptions {
   namespaces: readonly Namespace[];
@@ -28,12 +28,13 @@ export async function exportArchive(
       for (const ns of options.namespaces) {
         progress.start(ns, await source.count(ns));
         const entry = writer.entry(credentialsEntry(ns));
-        for await (const page of source.pages(ns, options.pageSize)) {
+        for await (const page of readAhead(source.pages(ns, options.pageSize))) {
           const lines = page.map(({ name, data, state }) =>
             JSON.stringify({ name, data, state: normalizeState(state) }),
           );
           await entry.push(`${lines.join('\n')}\n`, page.length);
           progress.advance(page.length);
+          await new Promise((resolve) => setImmediate(resolve));
           // An export is not resumable: stopping leaves no archive, not a partial one.
           if (options.stop.requested) {
             writer.abort();

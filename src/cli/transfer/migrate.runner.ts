@@ -3,7 +3,7 @@ import type { Namespace } from '../../storage/storage-backend.interface';
 import type { ProgressReporter } from '../progress.reporter';
 import type { CliStore } from '../storage/cli-storage.adapter';
 import { normalizeState } from './normalize-state';
-import { canonicalJson, type TransferItem, type TransferSource } from './transfer.types';
+import { canonicalJson, readAhead, type TransferItem, type TransferSource } from './transfer.types';
 
 /** Names listed per kind of outcome in a report; the counts are always complete. */
 const LISTED = 10;
@@ -94,7 +94,7 @@ async function migrateNamespace(
   progress.start(ns, await source.count(ns));
   const existing = await target.names(ns);
   const unfinished = new Set(await target.journal(journal.key));
-  for await (const page of source.pages(ns, options.pageSize)) {
+  for await (const page of readAhead(source.pages(ns, options.pageSize))) {
     const items = page.map((item) => ({ ...item, state: normalizeState(item.state) }));
     const onTarget = await target.read(
       ns,
@@ -123,9 +123,10 @@ async function migrateNamespace(
       for (const name of names) unfinished.delete(name);
       await target.setJournal(journal.key, [...unfinished]);
     }
-    for (const item of items) existing.add(item.name);
     outcome.source += page.length;
     progress.advance(page.length);
+    // SQLite answers synchronously: without a turn of the event loop, Ctrl-C would wait for the end.
+    await new Promise((resolve) => setImmediate(resolve));
     if (options.stop.requested) break;
   }
   progress.finish();

@@ -32,3 +32,20 @@ export function canonicalJson(value: unknown): string {
       : v,
   );
 }
+
+/**
+ * The same items, with the next one already being read while the caller works on the current
+ * one: reading the source and writing the target overlap instead of taking turns.
+ */
+export async function* readAhead<T>(items: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  let next = iterator.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) return;
+    next = iterator.next();
+    // Awaited on the next turn; if the caller stops first, its failure must not go unhandled.
+    next.catch(() => undefined);
+    yield current.value;
+  }
+}

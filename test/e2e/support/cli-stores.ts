@@ -195,7 +195,7 @@ export function runCli(
   args: string[],
   options: {
     env?: Record<string, string | undefined>;
-    onStdout?: (text: string, kill: () => void) => void;
+    onStdout?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void;
   } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -214,7 +214,7 @@ export function runCli(
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      options.onStdout?.(stdout, () => child.kill('SIGKILL'));
+      options.onStdout?.(stdout, (signal = 'SIGKILL') => child.kill(signal));
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -231,4 +231,22 @@ export function resultOf(run: CliRun): Record<string, any> {
   const result = lines.find((line) => line.event === 'result');
   if (!result) throw new Error(`no result in: ${run.stdout}\n${run.stderr}`);
   return result;
+}
+
+/** A seeded source store and an empty target store, both fresh. */
+export async function seededPair(
+  fromKind: BackendKind,
+  toKind: BackendKind,
+  count: number,
+  namespaces?: Namespace[],
+) {
+  const from = await freshStore(fromKind);
+  const to = await freshStore(toKind);
+  const source = await from.open();
+  try {
+    await seed(source, count, namespaces);
+  } finally {
+    await source.close();
+  }
+  return { from, to };
 }
