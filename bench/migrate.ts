@@ -87,6 +87,35 @@ function cli(args: string[]): Promise<Run> {
   });
 }
 
+type Row = (what: string, count: number, run: Run, limit: 'time' | 'rss') => void;
+
+/** Peak memory at LARGE credentials: export, migrate and import. */
+async function largeCases(postgres: string, dirPath: string, tag: string, row: Row) {
+  const large = join(dirPath, 'large.db');
+  await seedSqlite(large, LARGE);
+  const archive = join(dirPath, 'large.zip');
+  row(
+    'export SQLite -> .zip',
+    LARGE,
+    await cli(['storage', 'export', '--from', large, '--to', archive]),
+    'rss',
+  );
+  console.log(`(archive: ${(statSync(archive).size / 1024 / 1024).toFixed(1)} MB)`);
+  const pgLarge = await createPostgresDatabase(postgres, `gcli_bench_migrate_l_${tag}`);
+  row(
+    'SQLite -> PostgreSQL',
+    LARGE,
+    await cli(['storage', 'migrate', '--from', large, '--to', pgLarge]),
+    'rss',
+  );
+  row(
+    'import .zip -> SQLite',
+    LARGE,
+    await cli(['storage', 'import', '--from', archive, '--to', join(dirPath, 'restored.db')]),
+    'rss',
+  );
+}
+
 async function main() {
   process.env.BENCH_ONLY ??= 'postgresql,valkey';
   const servers = await benchServers();
@@ -123,30 +152,7 @@ async function main() {
       'time',
     );
 
-    if (LARGE === 0) return;
-    const large = join(dir.path, 'large.db');
-    await seedSqlite(large, LARGE);
-    const archive = join(dir.path, 'large.zip');
-    row(
-      'export SQLite -> .zip',
-      LARGE,
-      await cli(['storage', 'export', '--from', large, '--to', archive]),
-      'rss',
-    );
-    console.log(`(archive: ${(statSync(archive).size / 1024 / 1024).toFixed(1)} MB)`);
-    const pgLarge = await createPostgresDatabase(servers.postgres, `gcli_bench_migrate_l_${tag}`);
-    row(
-      'SQLite -> PostgreSQL',
-      LARGE,
-      await cli(['storage', 'migrate', '--from', large, '--to', pgLarge]),
-      'rss',
-    );
-    row(
-      'import .zip -> SQLite',
-      LARGE,
-      await cli(['storage', 'import', '--from', archive, '--to', join(dir.path, 'restored.db')]),
-      'rss',
-    );
+    if (LARGE > 0) await largeCases(servers.postgres, dir.path, tag, row);
   } finally {
     dir.remove();
     await servers.dispose();
