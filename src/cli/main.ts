@@ -37,8 +37,8 @@ async function main() {
     await program().parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      const fine = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-      process.exit(fine.includes(err.code) ? EXIT.ok : EXIT.usage);
+      // --help and --version end with 0; a missing command shows help too, as an error.
+      process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
     }
     throw err;
   }
