@@ -22,6 +22,7 @@ import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
 import { runBench } from './run-bench';
 import { type AuthHeaders, panelLogin } from '../test/support/panel-login';
+import { benchCredential } from './bench-credential';
 
 const FILES = 10_000;
 const CHILD_TIMEOUT_MS = 180_000;
@@ -32,19 +33,6 @@ interface Figures {
   reupload: number | null;
   zip: number;
   bodyMiB: number;
-}
-
-function credential(i: number) {
-  return {
-    client_id: '681255809395-example.apps.googleusercontent.com',
-    client_secret: `GOCSPX-bench-secret-${i}`,
-    refresh_token: `1//bench-refresh-token-${i}-${'r'.repeat(80)}`,
-    token: `ya29.bench-access-token-${i}-${'a'.repeat(160)}`,
-    expiry: '2030-01-01T00:00:00Z',
-    project_id: `bench-project-${i}`,
-    scopes: ['https://www.googleapis.com/auth/cloud-platform'],
-    token_uri: 'https://oauth2.googleapis.com/token',
-  };
 }
 
 /** A multipart body encoded up front, so that only the request itself is timed. */
@@ -92,7 +80,7 @@ async function child() {
     const encoder = new TextEncoder();
     const files: Array<[string, Uint8Array]> = Array.from({ length: FILES }, (_, i) => [
       `bench-${i}.json`,
-      encoder.encode(JSON.stringify(credential(i))),
+      encoder.encode(JSON.stringify(benchCredential(i))),
     ]);
     const body = await multipart(files);
     const upload = await timedUpload(url, auth, body);

@@ -206,6 +206,15 @@ export interface StorageBackend {
   recordSuccess(ns: Namespace, name: string, input?: RecordSuccessInput): Promise<boolean>;
   /** Atomically: adds the code (distinct, last 10) and optionally sets a model cooldown. */
   recordFailure(ns: Namespace, name: string, input: RecordFailureInput): Promise<boolean>;
+  /**
+   * Replaces the whole state of each named credential with the given one, as a migration or a
+   * restore from a backup needs (counters and lists included, which no other method can set).
+   * Names that do not exist are skipped. Bumps the change marker once when any item was given.
+   */
+  restoreStates(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ): Promise<void>;
   /** A filtered, paginated listing in insertion order, without credential data. */
   summarize(ns: Namespace, query?: SummaryQuery): Promise<CredentialSummaryPage>;
 

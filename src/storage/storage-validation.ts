@@ -1,4 +1,5 @@
-import { NAMESPACES, type Namespace } from './storage-backend.interface';
+import { MAX_ERROR_CODES } from './backends/sql/credential-json';
+import { type CredentialState, NAMESPACES, type Namespace } from './storage-backend.interface';
 import { StorageValidationError } from './storage.errors';
 
 /** In UTF-8 bytes: PostgreSQL's unique index refuses much longer keys. */
@@ -107,4 +108,37 @@ export function checkProblemCode(what: string, code: unknown): asserts code is s
   if (typeof code !== 'string' || !PROBLEM_CODE.test(code)) {
     invalid(`${what} must be lower-case letters, digits and _ (at most 64)`);
   }
+}
+
+/** A whole credential state, as `restoreStates` writes it. */
+export function checkState(state: unknown) {
+  const s = state as Partial<CredentialState> | null;
+  if (s === null || typeof s !== 'object') invalid('state must be an object');
+  if (typeof s.disabled !== 'boolean') invalid('state.disabled must be a boolean');
+  const codes = s.errorCodes;
+  if (!Array.isArray(codes) || codes.length > MAX_ERROR_CODES) {
+    invalid(`state.errorCodes must be an array of at most ${MAX_ERROR_CODES} codes`);
+  }
+  for (const code of codes) {
+    if (!Number.isInteger(code) || code < 100 || code > 999) {
+      invalid('state.errorCodes must hold HTTP status codes (100-999)');
+    }
+  }
+  if (new Set(codes).size !== codes.length) invalid('state.errorCodes must be distinct');
+  if (s.lastSuccess != null) checkTime('state.lastSuccess', s.lastSuccess);
+  if (s.userEmail != null && typeof s.userEmail !== 'string') {
+    invalid('state.userEmail must be a string or null');
+  }
+  const cooldowns = s.modelCooldowns;
+  if (cooldowns === null || typeof cooldowns !== 'object' || Array.isArray(cooldowns)) {
+    invalid('state.modelCooldowns must be an object');
+  }
+  for (const [key, until] of Object.entries(cooldowns)) {
+    checkKey('state.modelCooldowns key', key);
+    checkTime(`state.modelCooldowns[${JSON.stringify(key)}]`, until);
+  }
+  if (!Number.isSafeInteger(s.callCount) || (s.callCount as number) < 0) {
+    invalid('state.callCount must be an integer >= 0');
+  }
+  if (s.problem !== undefined) checkProblem(s.problem);
 }

@@ -24,6 +24,7 @@ import {
   checkNamespace,
   checkProblem,
   checkProblemCode,
+  checkState,
   checkTime,
   invalid,
 } from './storage-validation';
@@ -150,6 +151,19 @@ export class ValidatedStorage implements StorageBackend {
     if (input.modelKey !== undefined) checkKey('modelKey', input.modelKey);
     if (input.cooldownUntil !== undefined) checkTime('cooldownUntil', input.cooldownUntil);
     return this.call(() => this.inner.recordFailure(ns, name, input));
+  }
+  async restoreStates(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ) {
+    checkNamespace(ns);
+    if (!Array.isArray(items)) invalid('items must be an array');
+    for (const item of items) {
+      checkName(item?.name);
+      checkState(item.state);
+    }
+    if (items.length === 0) return;
+    return this.call(() => this.inner.restoreStates(ns, items));
   }
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
     checkNamespace(ns);

@@ -1,5 +1,6 @@
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
 import { credentialGroup } from './groups/credentials.group';
+import { restoreGroup } from './groups/restore.group';
 import { stateGroup } from './groups/state.group';
 import { summaryGroup } from './groups/summary.group';
 import { configGroup } from './groups/config.group';
@@ -14,6 +15,7 @@ export type { StorageTarget } from './storage-target';
 const GROUPS = [
   credentialGroup,
   stateGroup,
+  restoreGroup,
   summaryGroup,
   configGroup,
   entriesGroup,

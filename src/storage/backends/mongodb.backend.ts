@@ -22,6 +22,7 @@ import {
   writeCredential,
   writeCredentials,
 } from './mongodb/credential-writes';
+import { restoreStates } from './mongodb/restore-states';
 import {
   cooldownPath,
   CREDENTIAL_COLLECTIONS,
@@ -187,6 +188,14 @@ export class MongoBackend implements StorageBackend {
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
     const recorded = await recordFailure(this.s, ns, name, input);
     return input.modelKey === undefined ? recorded : this.changed(recorded);
+  }
+
+  async restoreStates(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ) {
+    await restoreStates(this.s, ns, items);
+    await this.s.bump();
   }
 
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {

@@ -195,6 +195,16 @@ export class RedisBackend implements StorageBackend {
     return this.run((c) => SCRIPTS.recordFailure(c, this.creds[ns], name, input));
   }
 
+  async restoreStates(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ) {
+    for (let i = 0; i < items.length; i += UPSERT_CHUNK) {
+      const chunk = items.slice(i, i + UPSERT_CHUNK);
+      await this.run((c) => SCRIPTS.restoreStates(c, this.creds[ns], chunk));
+    }
+  }
+
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
     const now = query.now ?? nowSeconds();
     return this.run((c) => readSummary(c, this.creds[ns], { ...query, now }));

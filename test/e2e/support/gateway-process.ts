@@ -48,13 +48,15 @@ export async function startGateway(
   env: Record<string, string> = {},
   timeoutMs = 30_000,
   onOutput?: (output: string) => void,
+  /** What node runs: the gateway's main file, or for example the CLI with `serve`. */
+  argv: string[] = [MAIN],
 ): Promise<StartResult> {
   const dir = tempDir('gcli-e2e-');
   const port = await freePort();
   const credentialsDir = join(dir.path, 'creds');
   const named = 'PANEL_PASSWORD' in env || 'PASSWORD' in env;
   const panelPassword = named ? env.PANEL_PASSWORD || env.PASSWORD || 'pwd' : E2E_PANEL_PASSWORD;
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, argv, {
     cwd: dir.path,
     env: {
       PATH: process.env.PATH ?? '',

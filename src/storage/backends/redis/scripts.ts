@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type {
   CredentialData,
+  CredentialState,
   CredentialStatePatch,
   RecordFailureInput,
 } from '../../storage-backend.interface';
@@ -12,6 +13,7 @@ import {
   type SharedKeys,
   STATE_FIELD as F,
 } from './keys';
+import { RESTORE_STATES_LUA, restoreItem } from './restore-script';
 
 const CD = COOLDOWN_FIELD_PREFIX;
 
@@ -201,6 +203,8 @@ const LUA = {
     end
     return 1`,
 
+  gcliRestoreStates: RESTORE_STATES_LUA,
+
   /** KEYS: hash, version. ARGV: field. Bumps the version only when the field existed. */
   gcliHdelBump: `
     local n = redis.call('HDEL', KEYS[1], ARGV[1])
@@ -286,6 +290,17 @@ export const SCRIPTS = {
       args.push(cooldownField(model), String(until));
     }
     return run(c, 'gcliRecordFailure', keys, args);
+  },
+
+  restoreStates(
+    c: Redis,
+    k: CredentialKeys,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ) {
+    const keys = [k.disabled, k.cooling, k.version, ...items.map((item) => k.state(item.name))];
+    const args = [k.errorsPrefix, k.cooldownPrefix, k.problemPrefix];
+    for (const { name, state } of items) args.push(restoreItem(name, state));
+    return call(c, 'gcliRestoreStates', keys, args);
   },
 
   deleteConfig(c: Redis, s: SharedKeys, key: string) {

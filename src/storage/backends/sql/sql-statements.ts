@@ -33,6 +33,10 @@ export function credentialStatements(table: string) {
     setDisabled: `UPDATE ${table} SET disabled = CASE WHEN ? = 1 THEN TRUE ELSE FALSE END, updated_at = ? WHERE filename = ?`,
     setEmail: `UPDATE ${table} SET user_email = ?, updated_at = ? WHERE filename = ?`,
     setLastSuccess: `UPDATE ${table} SET last_success = ?, updated_at = ? WHERE filename = ?`,
+    restoreState:
+      `UPDATE ${table} SET disabled = CASE WHEN ? = 1 THEN TRUE ELSE FALSE END, error_codes = ?,` +
+      ` last_success = ?, user_email = ?, model_cooldowns = ?, call_count = ?, problem = ?,` +
+      ` updated_at = ? WHERE filename = ?`,
     setCooldown: `UPDATE ${table} SET model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?), updated_at = ? WHERE filename = ?`,
     recordSuccess:
       `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1,` +

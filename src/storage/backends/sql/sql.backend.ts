@@ -186,6 +186,26 @@ export abstract class SqlBackend implements StorageBackend {
     return this.changed(await this.db.run(t.recordFailureCooldown, params));
   }
 
+  async restoreStates(
+    ns: Namespace,
+    items: ReadonlyArray<{ name: string; state: CredentialState }>,
+  ) {
+    const now = nowSeconds();
+    const rows = items.map(({ name, state: s }) => [
+      s.disabled ? 1 : 0,
+      JSON.stringify(s.errorCodes),
+      s.lastSuccess,
+      s.userEmail,
+      JSON.stringify(s.modelCooldowns),
+      s.callCount,
+      encodeProblem(s.problem ?? null),
+      now,
+      name,
+    ]);
+    await this.db.runMany(this.tables[ns].restoreState, rows);
+    await this.bump();
+  }
+
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
     const t = this.tables[ns];
     const { offset = 0, limit = 50, now = nowSeconds() } = query;

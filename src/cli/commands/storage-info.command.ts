@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { validateEnv } from '../../env/env.schema';
+import { selectBackend } from '../../storage/select-backend';
+import { storageCandidates } from '../../storage/storage-candidates';
+import { CliError, EXIT } from '../cli.errors';
+import { CliStore } from '../storage/cli-storage.adapter';
+import { parseLocation } from '../storage/storage-location';
+import { runCommand } from '../run-command';
+import { jsonOption, reporterFor } from './command-options';
+
+interface InfoFlags {
+  url?: string;
+  json?: boolean;
+  keyPrefix?: string;
+}
+
+/** `storage info`: what `GET /api/auth/storage-info` shows, without a running server. */
+export function registerStorageInfo(storage: Command) {
+  storage
+    .command('info')
+    .description('show which backend the environment (or --url) selects, if it answers, and counts')
+    .option('--url <url|path>', 'a storage URL or SQLite file instead of the environment')
+    .option('--key-prefix <prefix>', 'Valkey/Redis key prefix (default REDIS_KEY_PREFIX or gcli:)')
+    .addOption(jsonOption())
+    .action(runCommand((flags: InfoFlags) => info(flags)));
+}
+
+async function info(flags: InfoFlags) {
+  const reporter = reporterFor(flags);
+  const started = performance.now();
+  let store: CliStore;
+  let selection: Record<string, unknown> = {};
+  if (flags.url) {
+    const location = parseLocation(flags.url, '--url', true);
+    store = await CliStore.open(location, { keyPrefix: flags.keyPrefix });
+  } else {
+    store = await fromEnvironment((found) => (selection = found));
+  }
+  try {
+    const connectMs = performance.now() - started;
+    const pingStarted = performance.now();
+    await store.ping();
+    const pingMs = Math.round((performance.now() - pingStarted) * 100) / 100;
+    const { kind, counts, ...connection } = await store.info();
+    const result = { backend: kind, ...selection, connection, counts, ping_ms: pingMs };
+    reporter.result(result, [
+      `backend: ${kind}${selection.degraded ? ` (degraded: ${String(selection.requested)} was configured)` : ''}`,
+      `target: ${connection.target}`,
+      `reachable: yes (connect ${Math.round(connectMs)} ms, ping ${pingMs} ms)`,
+      `credentials: ${counts.geminicli} geminicli, ${counts.antigravity} antigravity`,
+      `settings: ${counts.config}`,
+    ]);
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The backend the server would pick now, failover included, with what was tried. */
+async function fromEnvironment(report: (selection: Record<string, unknown>) => void) {
+  const env = validateEnv(process.env);
+  try {
+    const { storage, selection } = await selectBackend(storageCandidates(env), {
+      fallback: env.STORAGE_FALLBACK,
+      connectTimeoutMs: env.STORAGE_CONNECT_TIMEOUT_MS,
+      logger: silentLogger,
+    });
+    report({
+      requested: selection.requested,
+      degraded: selection.degraded,
+      fallback_enabled: selection.fallbackEnabled,
+      attempts: selection.attempts.map((a) => ({
+        backend: a.backend,
+        target: a.target,
+        ok: a.ok,
+        ...(a.error === undefined ? {} : { error: a.error }),
+        duration_ms: a.durationMs,
+      })),
+    });
+    const winner = selection.attempts[selection.attempts.length - 1];
+    return CliStore.adopt(storage, winner.target);
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.unavailable);
+  }
+}
+
+const silentLogger = { log() {}, error() {}, warn() {} };
