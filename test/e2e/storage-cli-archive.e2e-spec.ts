@@ -151,10 +151,10 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
       writeFileSync(tampered, zipSync(files));
       // Valid against its own manifest, but breaks the storage rules on the last line.
       const invalid = join(dir.path, 'invalid.zip');
-      const bad = strFromU8(unzipSync(bytes)['credentials/antigravity.jsonl']).replace(
-        /"callCount":\d+}}\n$/,
-        '"callCount":-5}}\n',
-      );
+      const jsonl = strFromU8(unzipSync(bytes)['credentials/antigravity.jsonl']).split('\n');
+      const last = jsonl.length - 2; // the file ends with a newline
+      jsonl[last] = jsonl[last].replace(/"callCount":\d+/, '"callCount":-5');
+      const bad = jsonl.join('\n');
       const rebuilt = unzipSync(bytes);
       rebuilt['credentials/antigravity.jsonl'] = strToU8(bad);
       const manifest = JSON.parse(strFromU8(rebuilt['manifest.json']));
