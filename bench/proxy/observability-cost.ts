@@ -74,6 +74,7 @@ async function main() {
     ids(req, res as never, next);
     runInRequest(req[REQUEST_CONTEXT]!, () => {
       noteUpstreamAttempt({
+        ns: 'geminicli',
         model: 'gemini-2.5-pro',
         credential: 'cred-1.json',
         retry: false,

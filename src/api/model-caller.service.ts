@@ -93,6 +93,7 @@ export class ModelCaller {
       const startedAt = performance.now();
       const outcome = await this.once(target, credential, call, attempt, signal);
       noteUpstreamAttempt({
+        ns: target.ns,
         model,
         credential: credential.name,
         retry: tried > 0,

@@ -1,8 +1,11 @@
+import type { Namespace } from '../storage/storage-backend.interface';
 import { currentRequest, type TokenUsage } from '../observability/request-context';
 import { gatewayMetrics, modelLabel } from './gateway-metrics';
 
 /** One upstream attempt of a model call, as the model caller saw it. */
 export interface UpstreamAttempt {
+  /** The credential pool the attempt drew from (Gemini CLI or antigravity). */
+  ns: Namespace;
   model: string;
   /** The credential's name: goes to the request's access log line, never to a metric label. */
   credential: string;
@@ -29,8 +32,8 @@ export function noteUpstreamAttempt(attempt: UpstreamAttempt): void {
     request.model = attempt.model;
     request.credential = attempt.credential;
     request.attempts += 1;
-    // The model routes draw from the Gemini CLI pool only.
-    request.usage?.attempt('geminicli', attempt.credential, attempt.model, attempt.outcome);
+    request.namespace = attempt.ns;
+    request.usage?.attempt(attempt.ns, attempt.credential, attempt.model, attempt.outcome);
   }
 }
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Namespace } from '../storage/storage-backend.interface';
 import type { UsageBuffer } from '../usage/usage-buffer';
 
 /** Token counts of a model call, from Google's usageMetadata. */
@@ -14,6 +15,8 @@ export interface RequestContext {
   readonly id: string;
   /** The upstream model of a model call, once one was attempted. */
   model?: string;
+  /** The credential pool of the last upstream attempt (Gemini CLI or antigravity). */
+  namespace?: Namespace;
   /** The name (never the content) of the credential of the last upstream attempt. */
   credential?: string;
   /** Upstream attempts made; 0 for requests that are not model calls. */

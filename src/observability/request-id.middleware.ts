@@ -30,8 +30,8 @@ export function requestIdMiddleware(usage?: UsageBuffer) {
     const started = performance.now();
     res.once('close', () => {
       if (context.attempts === 0) return;
-      const { model, credential, tokens } = context;
-      if (tokens && model && credential) usage?.tokens('geminicli', credential, model, tokens);
+      const { model, credential, tokens, namespace = 'geminicli' } = context;
+      if (tokens && model && credential) usage?.tokens(namespace, credential, model, tokens);
       access.log({
         msg: 'model call',
         request_id: id,
