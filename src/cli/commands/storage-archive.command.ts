@@ -7,8 +7,6 @@ import { runCommand, stopSignal } from '../run-command';
 import { CliStore } from '../storage/cli-storage.adapter';
 import { parseLocation } from '../storage/storage-location';
 import { exportArchive } from '../transfer/export.runner';
-import { describeMigration } from '../transfer/migrate-report';
-import { migrate } from '../transfer/migrate.runner';
 import {
   jsonOption,
   namespaceOption,
@@ -19,6 +17,7 @@ import {
   type SharedFlags,
 } from './command-options';
 import { isArchivePath, openSource } from './open-source';
+import { migrateAndReport } from './storage-migrate.command';
 
 interface ExportFlags extends SharedFlags {
   to: string;
@@ -117,20 +116,7 @@ async function runImport(flags: ImportFlags) {
     : await CliStore.openFromEnv();
   try {
     reporter.note(`Importing into ${target.shown}${flags.dryRun ? ' (dry run)' : ''}`);
-    const report = await migrate(
-      source,
-      target,
-      {
-        ...selection(flags),
-        dryRun: flags.dryRun === true,
-        overwrite: flags.overwrite === true,
-        pageSize: flags.pageSize,
-        stop: stopSignal,
-      },
-      reporter,
-    );
-    reporter.result({ ...report }, describeMigration(report, target.shown));
-    return report.interrupted ? EXIT.interrupted : EXIT.ok;
+    return await migrateAndReport(source, target, flags, reporter);
   } finally {
     await target.close();
   }

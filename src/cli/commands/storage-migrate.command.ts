@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { EXIT } from '../cli.errors';
+import { EXIT, type ExitCode } from '../cli.errors';
 import { runCommand, stopSignal } from '../run-command';
 import { CliStore } from '../storage/cli-storage.adapter';
 import { parseLocation } from '../storage/storage-location';
 import { describeMigration } from '../transfer/migrate-report';
 import { migrate } from '../transfer/migrate.runner';
+import type { TransferSource } from '../transfer/transfer.types';
 import {
   jsonOption,
   namespaceOption,
@@ -55,24 +56,34 @@ async function run(flags: MigrateFlags) {
       reporter.note(
         `Migrating from ${source.shown} to ${target.shown}${flags.dryRun ? ' (dry run)' : ''}`,
       );
-      const report = await migrate(
-        source,
-        target,
-        {
-          ...selection(flags),
-          dryRun: flags.dryRun === true,
-          overwrite: flags.overwrite === true,
-          pageSize: flags.pageSize,
-          stop: stopSignal,
-        },
-        reporter,
-      );
-      reporter.result({ ...report }, describeMigration(report, target.shown));
-      return report.interrupted ? EXIT.interrupted : EXIT.ok;
+      return await migrateAndReport(source, target, flags, reporter);
     } finally {
       await target.close();
     }
   } finally {
     await source.close();
   }
+}
+
+/** What `migrate` and `import` share: run the migration into `target` and report its outcome. */
+export async function migrateAndReport(
+  source: TransferSource,
+  target: CliStore,
+  flags: SharedFlags & { dryRun?: boolean; overwrite?: boolean; pageSize: number },
+  reporter: ReturnType<typeof reporterFor>,
+): Promise<ExitCode> {
+  const report = await migrate(
+    source,
+    target,
+    {
+      ...selection(flags),
+      dryRun: flags.dryRun === true,
+      overwrite: flags.overwrite === true,
+      pageSize: flags.pageSize,
+      stop: stopSignal,
+    },
+    reporter,
+  );
+  reporter.result({ ...report }, describeMigration(report, target.shown));
+  return report.interrupted ? EXIT.interrupted : EXIT.ok;
 }
