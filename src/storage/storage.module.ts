@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { timedStorage } from '../metrics/timed-storage';
 import { selectBackend, type StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
-import { STORAGE, STORAGE_SELECTION } from './storage.constants';
+import { ROLE_TOKENS, STORAGE, STORAGE_SELECTION } from './storage.constants';
 import { StorageChanges } from './storage-changes.service';
 import { StorageHealthIndicator } from './storage.health';
 import {
@@ -17,7 +17,8 @@ type Selected = { storage: StorageBackend; selection: StorageSelection };
 
 /**
  * Provides the active StorageBackend under STORAGE, chosen once at start-up by priority with
- * failover. Use `StorageModule.forRootAsync({ inject, useFactory })`; global by default.
+ * failover, and each of its roles (credentials, settings, ephemeral entries, change feed, usage)
+ * under its own token. Use `StorageModule.forRootAsync({ inject, useFactory })`; global by default.
  */
 @Module({
   imports: [TerminusModule],
@@ -30,10 +31,12 @@ type Selected = { storage: StorageBackend; selection: StorageSelection };
     },
     { provide: STORAGE, inject: [SELECTED], useFactory: (s: Selected) => timedStorage(s.storage) },
     { provide: STORAGE_SELECTION, inject: [SELECTED], useFactory: (s: Selected) => s.selection },
+    // Each role is an alias of the one selected backend: the same object, no wrapper, no cost.
+    ...ROLE_TOKENS.map((role) => ({ provide: role, useExisting: STORAGE })),
     StorageHealthIndicator,
     StorageChanges,
   ],
-  exports: [STORAGE, STORAGE_SELECTION, StorageHealthIndicator, StorageChanges],
+  exports: [STORAGE, STORAGE_SELECTION, ...ROLE_TOKENS, StorageHealthIndicator, StorageChanges],
 })
 export class StorageModule extends ConfigurableStorageModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Storage');

@@ -1,0 +1,11 @@
+import type { UsageCounter, UsageFilter, UsageIncrement } from './usage.types';
+
+/** Per-day usage counters of each credential and model. */
+export interface UsageStore {
+  /** Adds every increment atomically in the database (one transaction or pipeline per call). */
+  incrementUsage(increments: readonly UsageIncrement[]): Promise<void>;
+  /** The usage counters matching `filter`, ordered by day, namespace, credential, model, metric. */
+  listUsage(filter?: UsageFilter): Promise<UsageCounter[]>;
+  /** Deletes the usage counters matching `filter`. */
+  deleteUsage(filter?: UsageFilter): Promise<void>;
+}
