@@ -1,8 +1,7 @@
 import type {
-  BackendKind,
   CredentialSummary,
   Namespace,
-  StorageBackend,
+  CredentialStore,
   SummaryQuery,
 } from '../../storage/storage-backend.interface';
 import type { IndexSnapshot } from './rotation-index';
@@ -11,23 +10,19 @@ import type { IndexSnapshot } from './rotation-index';
 const PAGE = 100_000;
 
 /**
- * How a namespace's rotation state is read. `summary`: every state in one listing. `sets`: the
- * names, then only the disabled and the cooling credentials, which is cheaper where the backend
- * keeps those as indexes. Chosen per backend by measurement, at 10,000 credentials with 100
- * disabled and 100 cooling (milliseconds, summary vs sets): Valkey 238 vs 10, SQLite 66 vs 30,
- * PostgreSQL 63 vs 237 (its cooldown filter evaluates JSON per row), FerretDB 5,100 vs 8,400.
+ * Reads what a RotationIndex of `ns` is built from: names, disabled set, live cooldowns. Where the
+ * store declares indexed state filters, it reads the names, then only the disabled and the cooling
+ * credentials; otherwise every state in one listing. Measured at 10,000 credentials with 100
+ * disabled and 100 cooling (milliseconds, one listing vs filters): Valkey 238 vs 10, SQLite 66 vs
+ * 30, PostgreSQL 63 vs 237 (its cooldown filter evaluates JSON per row), FerretDB 5,100 vs 8,400;
+ * the backends' `capabilities.indexedStateFilters` follow these figures.
  */
-const STRATEGY: Record<BackendKind, 'summary' | 'sets'> = {
-  valkey: 'sets',
-  sqlite: 'sets',
-  postgresql: 'summary',
-  mongodb: 'summary',
-};
-
-/** Reads what a RotationIndex of `ns` is built from: names, disabled set, live cooldowns. */
-export async function loadSnapshot(storage: StorageBackend, ns: Namespace): Promise<IndexSnapshot> {
+export async function loadSnapshot(
+  storage: CredentialStore,
+  ns: Namespace,
+): Promise<IndexSnapshot> {
   const now = Date.now() / 1000;
-  if (STRATEGY[storage.kind] === 'summary') {
+  if (!storage.capabilities?.indexedStateFilters) {
     const items = await summarizeAll(storage, ns, { now });
     return {
       names: items.map((item) => item.name),
@@ -45,7 +40,7 @@ export async function loadSnapshot(storage: StorageBackend, ns: Namespace): Prom
 
 /** Every summary matching `query`, read page by page (`pageSize` items a read). */
 export async function summarizeAll(
-  storage: StorageBackend,
+  storage: CredentialStore,
   ns: Namespace,
   query: Omit<SummaryQuery, 'offset' | 'limit'>,
   pageSize = PAGE,

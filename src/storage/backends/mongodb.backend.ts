@@ -57,6 +57,7 @@ const nowSeconds = () => Date.now() / 1000;
  */
 export class MongoBackend implements StorageBackend {
   readonly kind = 'mongodb' as const;
+  readonly capabilities = { indexedStateFilters: false };
   /** The database in use (see {@link MongoBackendOptions.database}). */
   readonly database: string;
   private readonly queueKey: string;

@@ -48,6 +48,7 @@ export function postgresTls(dsn: string): PostgresTls {
 /** PostgreSQL through TypeORM (pool and migrations) and node-postgres (pipelined statements). */
 export class PostgresBackend extends SqlBackend {
   readonly kind = 'postgresql' as const;
+  readonly capabilities = { indexedStateFilters: false };
   private dataSource?: DataSource;
   private readonly pool: { min: number; max: number };
 

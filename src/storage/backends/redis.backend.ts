@@ -55,6 +55,7 @@ const nowSeconds = () => Date.now() / 1000;
  */
 export class RedisBackend implements StorageBackend {
   readonly kind = 'valkey' as const;
+  readonly capabilities = { indexedStateFilters: true };
   private client?: Redis;
   private readonly url: URL;
   private readonly shared: SharedKeys;
