@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../config/settings.service';
-import type { StorageBackend } from '../storage/storage-backend.interface';
-import { InjectStorage } from '../storage/storage.decorators';
+import type { EphemeralStore } from '../storage/storage-backend.interface';
+import { InjectEphemeralStore } from '../storage/storage.decorators';
 import { fingerprint } from './same-secret';
 
 /** Entry-key prefix of panel sessions in the STORAGE backend. */
@@ -17,7 +17,7 @@ const SESSION_PREFIX = 'panel-session:';
 @Injectable()
 export class PanelSessions {
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
     private readonly settings: SettingsService,
   ) {}
 
@@ -25,20 +25,20 @@ export class PanelSessions {
   async start(): Promise<{ token: string; expiresAt: Date; ttlSeconds: number }> {
     const token = randomBytes(32).toString('base64url');
     const ttlSeconds = this.settings.get('panel_session_ttl');
-    await this.storage.setEntry(this.key(token), this.binding(token), ttlSeconds * 1000);
+    await this.entries.setEntry(this.key(token), this.binding(token), ttlSeconds * 1000);
     return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000), ttlSeconds };
   }
 
   /** Whether `token` is a live session made under the current panel password. */
   async isValid(token: string): Promise<boolean> {
     if (token.length > 512) return false;
-    const stored = await this.storage.getEntry(this.key(token));
+    const stored = await this.entries.getEntry(this.key(token));
     return stored !== null && stored === this.binding(token);
   }
 
   /** Ends the session; `false` when it was not live. */
   async end(token: string): Promise<boolean> {
-    return this.storage.deleteEntry(this.key(token));
+    return this.entries.deleteEntry(this.key(token));
   }
 
   private key(token: string): string {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isIPv6 } from 'node:net';
 import { Clock } from '../common/clock';
-import type { StorageBackend } from '../storage/storage-backend.interface';
-import { InjectStorage } from '../storage/storage.decorators';
+import type { EphemeralStore } from '../storage/storage-backend.interface';
+import { InjectEphemeralStore } from '../storage/storage.decorators';
 import { LoginThrottle } from './login-throttle';
 
 /** Failed attempts a client may make in {@link WINDOW_MS} before it must wait. */
@@ -33,7 +33,7 @@ export class PasswordThrottle {
   private readonly blocks = new Map<string, { until: number; readAt: number }>();
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
     private readonly clock: Clock,
   ) {
     this.local = new LoginThrottle(LIMIT, WINDOW_MS, MAX_REMEMBERED, () => clock.now());
@@ -64,23 +64,23 @@ export class PasswordThrottle {
     this.local.succeed(client);
     this.blocks.delete(client);
     const keys = [...slotKeys(client), blockKey(client)];
-    await Promise.all(keys.map((key) => this.storage.deleteEntry(key))).catch(() => undefined);
+    await Promise.all(keys.map((key) => this.entries.deleteEntry(key))).catch(() => undefined);
   }
 
   private async takeSlot(client: string): Promise<void> {
     const now = this.clock.now();
     const slots = slotKeys(client);
     for (let i = 0; i < slots.length; i++) {
-      if (!(await this.storage.setEntryIfAbsent(slots[i], String(now), WINDOW_MS))) continue;
+      if (!(await this.entries.setEntryIfAbsent(slots[i], String(now), WINDOW_MS))) continue;
       if (i < slots.length - 1) return;
       break;
     }
     // Every slot is taken: blocked until the oldest failure leaves the window.
-    const times = await Promise.all(slots.map((key) => this.storage.getEntry(key)));
+    const times = await Promise.all(slots.map((key) => this.entries.getEntry(key)));
     const oldest = Math.min(...times.map((time) => (time === null ? now : Number(time))));
     const until = oldest + WINDOW_MS;
     if (until <= now) return;
-    await this.storage.setEntry(blockKey(client), String(until), until - now);
+    await this.entries.setEntry(blockKey(client), String(until), until - now);
     this.remember(client, until);
   }
 
@@ -91,7 +91,7 @@ export class PasswordThrottle {
     if (known && (known.until > now || now - known.readAt < LOOKUP_TTL_MS)) return known.until;
     let until = 0;
     try {
-      const stored = await this.storage.getEntry(blockKey(client));
+      const stored = await this.entries.getEntry(blockKey(client));
       until = stored === null ? 0 : Number(stored) || 0;
     } catch {
       // Storage is away: the local count decides alone.

@@ -4,8 +4,8 @@ import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { redactUrl } from '../common/redact-url';
 import type { GatewayEnv } from '../env/env.schema';
-import type { StorageBackend } from '../storage/storage-backend.interface';
-import { InjectStorage } from '../storage/storage.decorators';
+import type { SettingsStore } from '../storage/storage-backend.interface';
+import { InjectSettingsStore } from '../storage/storage.decorators';
 import { parseSetting } from './settings-env';
 import {
   DEFAULT_PASSWORD,
@@ -59,7 +59,7 @@ export class SettingsEditor {
 
   constructor(
     private readonly settings: SettingsService,
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectSettingsStore() private readonly settingsStore: SettingsStore,
     private readonly env: ConfigService<GatewayEnv, true>,
   ) {}
 
@@ -133,7 +133,7 @@ export class SettingsEditor {
         errors: problems,
       });
     }
-    await this.storage.updateConfig(set, remove);
+    await this.settingsStore.updateConfig(set, remove);
     await this.settings.reload();
     const saved = [...Object.keys(set), ...remove] as SettingKey[];
     if (saved.length > 0) this.logger.log(`Settings saved: ${saved.join(', ')}`);

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { secondsToMillis } from '../common/millis';
-import type { StorageBackend } from '../storage/storage-backend.interface';
+import type { SettingsStore } from '../storage/storage-backend.interface';
 import { StorageChanges } from '../storage/storage-changes.service';
-import { InjectStorage } from '../storage/storage.decorators';
+import { InjectSettingsStore } from '../storage/storage.decorators';
 import { parseSetting, settingFromEnv } from './settings-env';
 import {
   DEFAULT_PASSWORD,
@@ -40,7 +40,7 @@ export class SettingsService implements OnModuleInit {
   private generation = 0;
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectSettingsStore() private readonly settingsStore: SettingsStore,
     private readonly changes: StorageChanges,
   ) {
     this.resolveAll({});
@@ -86,7 +86,7 @@ export class SettingsService implements OnModuleInit {
 
   /** Re-reads the stored values. */
   async reload(): Promise<void> {
-    this.resolveAll(await this.storage.getAllConfig());
+    this.resolveAll(await this.settingsStore.getAllConfig());
   }
 
   /** Grows whenever the settings were re-resolved, so callers can cache what they derive. */

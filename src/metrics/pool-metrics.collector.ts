@@ -4,8 +4,9 @@ import {
   NAMESPACES,
   type Namespace,
   type StorageBackend,
+  type CredentialStore,
 } from '../storage/storage-backend.interface';
-import { InjectStorage } from '../storage/storage.decorators';
+import { InjectCredentialStore, InjectStorage } from '../storage/storage.decorators';
 import { type GatewayMetrics, gatewayMetrics } from './gateway-metrics';
 
 /** Largest pool read in one scrape; bigger pools count their first this many for cooling/problem. */
@@ -19,7 +20,10 @@ const SCAN_LIMIT = 100_000;
 export class PoolMetricsCollector {
   private readonly metrics: GatewayMetrics = gatewayMetrics;
 
-  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+  constructor(
+    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
+  ) {}
 
   async collect(timeoutMs: number): Promise<void> {
     const up = await withTimeout(this.storage.ping(), timeoutMs, () => new Error('timeout')).then(
@@ -35,7 +39,7 @@ export class PoolMetricsCollector {
 
   private async collectPool(ns: Namespace) {
     const now = Math.floor(Date.now() / 1000);
-    const page = await this.storage.summarize(ns, { limit: SCAN_LIMIT, now });
+    const page = await this.credentials.summarize(ns, { limit: SCAN_LIMIT, now });
     let cooling = 0;
     let problem = 0;
     for (const item of page.items) {

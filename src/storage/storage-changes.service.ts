@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { StorageBackend } from './storage-backend.interface';
-import { InjectStorage } from './storage.decorators';
+import type { ChangeFeed } from './storage-backend.interface';
+import { InjectChangeFeed } from './storage.decorators';
 
 /** How often the change marker is read, in milliseconds: other processes' changes show within it. */
 export const CHANGE_POLL_MS = 1000;
@@ -21,7 +21,7 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
   /** A poll still waiting for storage: the next tick skips instead of piling up another one. */
   private polling = false;
 
-  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+  constructor(@InjectChangeFeed() private readonly feed: ChangeFeed) {}
 
   async onModuleInit() {
     // Read the starting version now, so a change in the first second is not missed.
@@ -47,7 +47,7 @@ export class StorageChanges implements OnModuleInit, OnApplicationShutdown {
     let version: number;
     this.polling = true;
     try {
-      version = await this.storage.changeVersion();
+      version = await this.feed.changeVersion();
     } catch (err) {
       if (!this.failing) this.logger.warn(`Cannot read storage changes: ${(err as Error).message}`);
       this.failing = true;

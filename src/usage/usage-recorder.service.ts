@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { GatewayEnv } from '../env/env.schema';
-import type { StorageBackend, UsageFilter } from '../storage/storage-backend.interface';
-import { InjectStorage } from '../storage/storage.decorators';
+import type { UsageFilter, UsageStore } from '../storage/storage-backend.interface';
+import { InjectUsageStore } from '../storage/storage.decorators';
 import { UsageBuffer, utcDay } from './usage-buffer';
 
 /** Old counters are pruned on one flush in this many (and at start-up). */
@@ -28,7 +28,7 @@ export class UsageRecorder implements OnModuleInit, OnModuleDestroy, BeforeAppli
 
   constructor(
     readonly buffer: UsageBuffer,
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectUsageStore() private readonly usage: UsageStore,
     private readonly config: ConfigService<GatewayEnv, true>,
   ) {}
 
@@ -56,13 +56,13 @@ export class UsageRecorder implements OnModuleInit, OnModuleDestroy, BeforeAppli
   /** Deletes the stored counters `filter` covers, after writing what is buffered. */
   async reset(filter: UsageFilter): Promise<void> {
     await this.flush();
-    await this.storage.deleteUsage(filter);
+    await this.usage.deleteUsage(filter);
   }
 
   private async write(): Promise<void> {
     const batch = this.buffer.drain();
     try {
-      if (batch.length > 0) await this.storage.incrementUsage(batch);
+      if (batch.length > 0) await this.usage.incrementUsage(batch);
       if (this.flushes++ % PRUNE_EVERY === 0) await this.prune();
     } catch (err) {
       this.buffer.restore(batch);
@@ -76,6 +76,6 @@ export class UsageRecorder implements OnModuleInit, OnModuleDestroy, BeforeAppli
     const days = this.config.get('USAGE_RETENTION_DAYS', { infer: true });
     const cutoff = new Date(Date.now() - days * 86_400_000);
     cutoff.setUTCDate(cutoff.getUTCDate() - 1);
-    await this.storage.deleteUsage({ to: utcDay(cutoff) });
+    await this.usage.deleteUsage({ to: utcDay(cutoff) });
   }
 }

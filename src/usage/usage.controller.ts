@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UsePipes } from '@nestjs/common';
 import { schemaValidationPipe } from '../common/schema-validation.pipe';
-import type { StorageBackend } from '../storage/storage-backend.interface';
-import { InjectStorage } from '../storage/storage.decorators';
+import type { UsageStore } from '../storage/storage-backend.interface';
+import { InjectUsageStore } from '../storage/storage.decorators';
 import { UsageRecorder } from './usage-recorder.service';
 import { aggregate, storageFilter, usageRows } from './usage-rows';
 import {
@@ -27,14 +27,14 @@ import {
 export class UsageController {
   constructor(
     private readonly recorder: UsageRecorder,
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectUsageStore() private readonly usage: UsageStore,
   ) {}
 
   @Get('stats')
   async stats(@Query({ schema: usageStatsQuerySchema }) query: UsageStatsQuery) {
     const { offset, limit, ...filter } = query;
     await this.recorder.flush();
-    const rows = usageRows(await this.storage.listUsage(storageFilter(filter)));
+    const rows = usageRows(await this.usage.listUsage(storageFilter(filter)));
     return { items: rows.slice(offset, offset + limit), total: rows.length, offset, limit };
   }
 
@@ -42,7 +42,7 @@ export class UsageController {
   async aggregated(@Query({ schema: usageAggregatedQuerySchema }) query: UsageAggregatedQuery) {
     const { by, ...filter } = query;
     await this.recorder.flush();
-    return aggregate(await this.storage.listUsage(storageFilter(filter)), by);
+    return aggregate(await this.usage.listUsage(storageFilter(filter)), by);
   }
 
   @Post('reset')

@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { projectIdOf } from '../../credentials/rotation/credential-token';
 import { TokenRefresher } from '../../credentials/rotation/token-refresher.service';
-import type { StorageBackend } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type { CredentialStore } from '../../storage/storage-backend.interface';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { AntigravityClient } from '../../upstream/antigravity.client';
 import { UpstreamCallError } from '../upstream-call.errors';
 
@@ -25,7 +25,7 @@ export interface CredentialQuota {
 @Injectable()
 export class AntigravityQuota {
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
     private readonly tokens: TokenRefresher,
     private readonly client: AntigravityClient,
   ) {}
@@ -36,7 +36,7 @@ export class AntigravityQuota {
    *   upstream refused.
    */
   async of(name: string): Promise<CredentialQuota> {
-    const stored = await this.storage.getCredential('antigravity', name);
+    const stored = await this.credentials.getCredential('antigravity', name);
     if (!stored) throw new NotFoundException(`There is no antigravity credential ${name}`);
     const { accessToken, credential } = await this.tokens.accessToken('antigravity', name, stored);
     const result = await this.client.availableModels(accessToken, projectIdOf(credential));

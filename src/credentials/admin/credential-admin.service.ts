@@ -5,9 +5,10 @@ import type {
   CredentialData,
   CredentialState,
   Namespace,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type { StorageSelection } from '../../storage/select-backend';
+import { InjectCredentialStore, InjectStorageSelection } from '../../storage/storage.decorators';
 import { StorageValidationError } from '../../storage/storage.errors';
 import type { AdminAction, StatusQuery } from './credential-admin.schema';
 import { zipStream } from '../../common/zip-writer';
@@ -36,14 +37,15 @@ const ARCHIVE_PAGE = 500;
 @Injectable()
 export class CredentialAdminService {
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
+    @InjectStorageSelection() private readonly selection: StorageSelection,
     private readonly checks: CredentialChecks,
   ) {}
 
   /** One page of the filtered listing, in insertion order. */
   async status(ns: Namespace, query: StatusQuery) {
     const { offset, limit } = query;
-    const page = await this.storage.summarize(ns, {
+    const page = await this.credentials.summarize(ns, {
       offset,
       limit,
       status: query.status_filter,
@@ -65,8 +67,8 @@ export class CredentialAdminService {
   /** The credential's full data and state; 404 when there is none of that name. */
   async detail(ns: Namespace, name: string) {
     const [content, state] = await Promise.all([
-      this.storage.getCredential(ns, name),
-      this.storage.getState(ns, name),
+      this.credentials.getCredential(ns, name),
+      this.credentials.getState(ns, name),
     ]);
     if (!content || !state) throw credentialNotFound(ns, name);
     const { backend_type, ...status } = this.stateView(state);
@@ -75,7 +77,7 @@ export class CredentialAdminService {
 
   /** The credential's data; 404 when there is none of that name. */
   async content(ns: Namespace, name: string): Promise<CredentialData> {
-    const data = await this.storage.getCredential(ns, name);
+    const data = await this.credentials.getCredential(ns, name);
     if (!data) throw credentialNotFound(ns, name);
     return data;
   }
@@ -87,7 +89,7 @@ export class CredentialAdminService {
    * whole set. `null` when there is none. A credential deleted meanwhile is left out.
    */
   async archive(ns: Namespace): Promise<AsyncIterable<Buffer> | null> {
-    const names = await this.storage.listCredentialNames(ns);
+    const names = await this.credentials.listCredentialNames(ns);
     if (names.length === 0) return null;
     return zipStream(credentialFiles(this.credentialsOf(ns, names)));
   }
@@ -96,7 +98,7 @@ export class CredentialAdminService {
     for (let start = 0; start < names.length; start += ARCHIVE_PAGE) {
       const page = names.slice(start, start + ARCHIVE_PAGE);
       const data = await mapConcurrent(page, ADMIN_CONCURRENCY, (name) =>
-        this.storage.getCredential(ns, name),
+        this.credentials.getCredential(ns, name),
       );
       for (let i = 0; i < page.length; i++) {
         const found = data[i];
@@ -148,10 +150,10 @@ export class CredentialAdminService {
    * itself disabled, never what a person did.
    */
   private apply(ns: Namespace, name: string, action: Exclude<AdminAction, 'verify'>) {
-    if (action === 'delete') return this.storage.deleteCredential(ns, name);
+    if (action === 'delete') return this.credentials.deleteCredential(ns, name);
     if (action === 'disable')
-      return this.storage.updateState(ns, name, { disabled: true, problem: null });
-    return this.storage.updateState(ns, name, { disabled: false });
+      return this.credentials.updateState(ns, name, { disabled: true, problem: null });
+    return this.credentials.updateState(ns, name, { disabled: false });
   }
 
   private stateView(state: CredentialState) {
@@ -163,7 +165,8 @@ export class CredentialAdminService {
       call_count: state.callCount,
       model_cooldowns: state.modelCooldowns,
       problem: state.problem,
-      backend_type: this.storage.kind,
+      // The backend in use, as the selection reports it: the admin service needs no whole backend.
+      backend_type: this.selection.active,
     };
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type {
   CredentialSummary,
   Namespace,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
 import { summarizeAll } from '../rotation/index-loader';
 
@@ -17,7 +17,7 @@ const PAGE_SIZE = 5_000;
  */
 @Injectable()
 export class CredentialDedupeService {
-  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+  constructor(@InjectCredentialStore() private readonly credentials: CredentialStore) {}
 
   /**
    * In each group of credentials with one refresh token, keeps the newest `last_success`
@@ -27,7 +27,7 @@ export class CredentialDedupeService {
   async dedupe(ns: Namespace) {
     const summaries = await this.allSummaries(ns);
     const data = await mapConcurrent(summaries, ADMIN_CONCURRENCY, (s) =>
-      this.storage.getCredential(ns, s.name),
+      this.credentials.getCredential(ns, s.name),
     );
     const byToken = new Map<string, CredentialSummary[]>();
     summaries.forEach((summary, i) => {
@@ -47,7 +47,7 @@ export class CredentialDedupeService {
       removed.push(...others.map((s) => s.name));
     }
     await mapConcurrent(removed, ADMIN_CONCURRENCY, (name) =>
-      this.storage.deleteCredential(ns, name),
+      this.credentials.deleteCredential(ns, name),
     );
     return {
       success: true,
@@ -59,7 +59,7 @@ export class CredentialDedupeService {
   }
 
   private allSummaries(ns: Namespace): Promise<CredentialSummary[]> {
-    return summarizeAll(this.storage, ns, {}, PAGE_SIZE);
+    return summarizeAll(this.credentials, ns, {}, PAGE_SIZE);
   }
 }
 

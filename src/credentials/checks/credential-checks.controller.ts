@@ -6,8 +6,8 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type { Namespace, CredentialStore } from '../../storage/storage-backend.interface';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { mapConcurrent } from '../admin/map-concurrent';
 import { CredentialNamespace } from '../admin/credential-admin.decorators';
 import { withTwin } from '../namespace';
@@ -34,7 +34,7 @@ function refuse(outcome: Extract<CheckOutcome, { ok: false }>): never {
 export class CredentialChecksController {
   constructor(
     private readonly checks: CredentialChecks,
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
   ) {}
 
   @Post(withTwin('creds/verify-project/:filename'))
@@ -61,7 +61,7 @@ export class CredentialChecksController {
   @Post(withTwin('creds/refresh-all-emails'))
   @HttpCode(200)
   async refreshAllEmails(@CredentialNamespace() ns: Namespace) {
-    const names = await this.storage.listCredentialNames(ns);
+    const names = await this.credentials.listCredentialNames(ns);
     const outcomes = await mapConcurrent(names, CHECK_CONCURRENCY, (name) =>
       this.checks.fetchEmail(ns, name),
     );

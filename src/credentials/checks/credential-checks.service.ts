@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type { Namespace, CredentialStore } from '../../storage/storage-backend.interface';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { GoogleAccountClient, GoogleCallError } from '../discovery/google-account.client';
 import { ProjectDiscovery, ProjectDiscoveryError } from '../discovery/project-discovery.service';
 import { problemOf } from '../problems';
@@ -28,7 +28,7 @@ export class CredentialChecks {
   private readonly logger = new Logger('Credentials');
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
     private readonly tokens: TokenRefresher,
     private readonly rotation: CredentialRotation,
     private readonly discovery: ProjectDiscovery,
@@ -52,9 +52,9 @@ export class CredentialChecks {
       return { ok: false, message: err.message };
     }
     const data = { ...token.credential, project_id: projectId };
-    if (!(await this.storage.updateCredentialData(ns, name, data))) return gone(name);
-    await this.storage.updateState(ns, name, { problem: null });
-    await this.storage.recordSuccess(ns, name);
+    if (!(await this.credentials.updateCredentialData(ns, name, data))) return gone(name);
+    await this.credentials.updateState(ns, name, { problem: null });
+    await this.credentials.recordSuccess(ns, name);
     await this.rotation.setDisabled(ns, name, false);
     this.logger.log(`Verified credential ${name}: project ${projectId}; enabled`);
     return { ok: true, projectId, message: `Verified ${name}: project ${projectId}` };
@@ -66,7 +66,7 @@ export class CredentialChecks {
     if (!token.ok) return token;
     try {
       const email = await this.google.email(token.accessToken);
-      if (!(await this.storage.updateState(ns, name, { userEmail: email }))) return gone(name);
+      if (!(await this.credentials.updateState(ns, name, { userEmail: email }))) return gone(name);
       return { ok: true, email, message: `E-mail of ${name}: ${email}` };
     } catch (err) {
       if (!(err instanceof GoogleCallError)) throw err;
@@ -88,9 +88,9 @@ export class CredentialChecks {
     try {
       const { projectId } = await this.discovery.discover(ns, token.accessToken);
       const data = { ...token.credential, project_id: projectId };
-      if (!(await this.storage.updateCredentialData(ns, name, data))) return gone(name);
+      if (!(await this.credentials.updateCredentialData(ns, name, data))) return gone(name);
       const email = await this.google.email(token.accessToken).catch(() => null);
-      await this.storage.updateState(ns, name, {
+      await this.credentials.updateState(ns, name, {
         problem: null,
         ...(email ? { userEmail: email } : {}),
       });
@@ -103,7 +103,7 @@ export class CredentialChecks {
   }
 
   private async token(ns: Namespace, name: string) {
-    const data = await this.storage.getCredential(ns, name);
+    const data = await this.credentials.getCredential(ns, name);
     if (!data)
       return {
         ok: false as const,
@@ -121,7 +121,7 @@ export class CredentialChecks {
 
   private async markNoProject(ns: Namespace, name: string, message: string) {
     const problem = problemOf('no_project', message, this.clock.now());
-    await this.storage.updateState(ns, name, { problem });
+    await this.credentials.updateState(ns, name, { problem });
   }
 }
 

@@ -4,9 +4,10 @@ import { Clock } from '../../common/clock';
 import type {
   CredentialData,
   Namespace,
-  StorageBackend,
+  CredentialStore,
+  EphemeralStore,
 } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore, InjectEphemeralStore } from '../../storage/storage.decorators';
 import { problemOf } from '../problems';
 import { projectIdOf } from '../rotation/credential-token';
 import { ProjectDiscovery, ProjectDiscoveryError } from './project-discovery.service';
@@ -28,7 +29,8 @@ export class ProjectOnUse {
   private readonly owner = `discovery:${randomUUID()}`;
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
     private readonly discovery: ProjectDiscovery,
     private readonly clock: Clock,
   ) {}
@@ -36,16 +38,16 @@ export class ProjectOnUse {
   /** The credential's data with its project, stored; `null` when it cannot be had now. */
   async resolve(ns: Namespace, name: string, accessToken: string): Promise<CredentialData | null> {
     const backoff = `discovery-backoff:${ns}:${name}`;
-    if ((await this.storage.getEntry(backoff)) !== null) return null;
+    if ((await this.entries.getEntry(backoff)) !== null) return null;
     const lease = `refresh-lease:${ns}:${name}`;
-    if (!(await this.storage.setEntryIfAbsent(lease, this.owner, LEASE_MS))) return null;
+    if (!(await this.entries.setEntryIfAbsent(lease, this.owner, LEASE_MS))) return null;
     try {
-      const data = await this.storage.getCredential(ns, name);
+      const data = await this.credentials.getCredential(ns, name);
       if (!data) return null;
       if (projectIdOf(data)) return data;
       return await this.discoverAndStore(ns, name, data, accessToken, backoff);
     } finally {
-      await this.storage.deleteEntry(lease, this.owner).catch(() => undefined);
+      await this.entries.deleteEntry(lease, this.owner).catch(() => undefined);
     }
   }
 
@@ -59,8 +61,8 @@ export class ProjectOnUse {
     try {
       const { projectId } = await this.discovery.discover(ns, accessToken);
       const updated = { ...data, project_id: projectId };
-      await this.storage.updateCredentialData(ns, name, updated);
-      await this.storage.updateState(ns, name, { problem: null });
+      await this.credentials.updateCredentialData(ns, name, updated);
+      await this.credentials.updateState(ns, name, { problem: null });
       this.logger.log(`Discovered project ${projectId} of credential ${name} on first use`);
       return updated;
     } catch (err) {
@@ -69,8 +71,8 @@ export class ProjectOnUse {
           ? err.message
           : `project discovery failed: ${(err as Error).message}`;
       const problem = problemOf('no_project', message, this.clock.now());
-      await this.storage.updateState(ns, name, { problem });
-      await this.storage.setEntry(backoff, '1', DISCOVERY_BACKOFF_MS);
+      await this.credentials.updateState(ns, name, { problem });
+      await this.entries.setEntry(backoff, '1', DISCOVERY_BACKOFF_MS);
       this.logger.warn(`Credential ${name} has no project and none was found: ${message}`);
       return null;
     }

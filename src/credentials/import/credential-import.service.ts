@@ -7,8 +7,8 @@ import {
   Logger,
   PayloadTooLargeException,
 } from '@nestjs/common';
-import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type { Namespace, CredentialStore } from '../../storage/storage-backend.interface';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { CredentialChecks } from '../checks/credential-checks.service';
 import { parseCredential } from '../credential-file';
 import { withDefaultClient } from '../discovery/oauth-clients';
@@ -61,7 +61,7 @@ export class CredentialImportService {
   private readonly logger = new Logger('CredentialImport');
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
     private readonly settings: SettingsService,
     private readonly checks: CredentialChecks,
   ) {}
@@ -94,7 +94,7 @@ export class CredentialImportService {
     const { credentials, antigravity } = readOrFail(body);
     const ns = antigravity ? 'antigravity' : pathNs;
     const stored = needsStoredNames(credentials)
-      ? new Set(await this.storage.listCredentialNames(ns))
+      ? new Set(await this.credentials.listCredentialNames(ns))
       : new Set<string>();
     const results = await this.store(
       ns,
@@ -143,7 +143,7 @@ export class CredentialImportService {
         : 'stored; it has no project_id: discovering it now (see /creds/status)';
       return { filename, status: 'stored', message, ...where };
     });
-    if (writes.length > 0) await this.storage.upsertCredentials(ns, writes);
+    if (writes.length > 0) await this.credentials.upsertCredentials(ns, writes);
     const projectless = writes.filter((w) => !projectIdOf(w.data)).map((w) => w.name);
     if (projectless.length > 0) await this.discoverLater(ns, projectless);
     return results;
@@ -157,7 +157,7 @@ export class CredentialImportService {
   private async discoverLater(ns: Namespace, names: readonly string[]) {
     const problem = problemOf('no_project', 'no project_id yet: discovery is running', Date.now());
     await mapConcurrent(names, ADMIN_CONCURRENCY, (name) =>
-      this.storage.updateState(ns, name, { problem }),
+      this.credentials.updateState(ns, name, { problem }),
     );
     void mapConcurrent(names, CHECK_CONCURRENCY, async (name) => {
       const outcome = await this.checks.discoverImported(ns, name);

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gatewayEnv } from '../../env/env.schema';
-import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type { Namespace, EphemeralStore } from '../../storage/storage-backend.interface';
+import { InjectEphemeralStore } from '../../storage/storage.decorators';
 import { CredentialImportService } from './credential-import.service';
 import { shown } from './display-name';
 import { type ImportItem, itemOfFile } from './import-items';
@@ -35,7 +35,7 @@ export class StartupImportService implements OnApplicationBootstrap {
   constructor(
     private readonly config: ConfigService,
     private readonly imports: CredentialImportService,
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,7 +64,7 @@ export class StartupImportService implements OnApplicationBootstrap {
     const hashes = new Map(files.map((f) => [f.name, f.hash]));
     for (const result of stored) marker[result.filename] = hashes.get(result.filename)!;
     if (stored.length > 0) {
-      await this.storage.setEntry(MARKER_KEY, JSON.stringify(marker), MARKER_TTL_MS);
+      await this.entries.setEntry(MARKER_KEY, JSON.stringify(marker), MARKER_TTL_MS);
     }
     const rejected = results.filter((r) => r.status === 'rejected');
     rejected.slice(0, MAX_WARNINGS).forEach((r) => {
@@ -84,7 +84,7 @@ export class StartupImportService implements OnApplicationBootstrap {
   }
 
   private async readMarker(): Promise<Record<string, string>> {
-    const raw = await this.storage.getEntry(MARKER_KEY);
+    const raw = await this.entries.getEntry(MARKER_KEY);
     if (!raw) return {};
     try {
       const parsed: unknown = JSON.parse(raw);

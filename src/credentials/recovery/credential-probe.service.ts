@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type {
   CredentialSummary,
   Namespace,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { GoogleAccountClient, GoogleCallError } from '../discovery/google-account.client';
 import {
   CODE_ASSIST_METADATA,
@@ -31,7 +31,7 @@ export class CredentialProbe {
   private readonly logger = new Logger('Recovery');
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
     private readonly tokens: TokenRefresher,
     private readonly rotation: CredentialRotation,
     private readonly discovery: ProjectDiscovery,
@@ -57,7 +57,10 @@ export class CredentialProbe {
       let project = projectIdOf(credential);
       if (!project) {
         project = (await this.discovery.discover(ns, accessToken)).projectId;
-        await this.storage.updateCredentialData(ns, name, { ...credential, project_id: project });
+        await this.credentials.updateCredentialData(ns, name, {
+          ...credential,
+          project_id: project,
+        });
       }
       await this.google.codeAssist(ns, 'loadCodeAssist', accessToken, {
         cloudaicompanionProject: project,
@@ -73,9 +76,9 @@ export class CredentialProbe {
       return false;
     }
     // Re-read: a person may have disabled it (clearing the problem) while the probe ran.
-    const state = await this.storage.getState(ns, name);
+    const state = await this.credentials.getState(ns, name);
     if (!state || state.problem?.code !== item.problem?.code) return false;
-    await this.storage.updateState(ns, name, { problem: null });
+    await this.credentials.updateState(ns, name, { problem: null });
     if (state.disabled) await this.rotation.setDisabled(ns, name, false);
     this.logger.log(`Recovered credential ${name}${state.disabled ? '; re-enabled' : ''}`);
     return true;

@@ -6,9 +6,10 @@ import {
   NAMESPACES,
   type CredentialSummary,
   type Namespace,
-  type StorageBackend,
+  type CredentialStore,
+  type EphemeralStore,
 } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore, InjectEphemeralStore } from '../../storage/storage.decorators';
 import { mapConcurrent } from '../admin/map-concurrent';
 import { CHECK_CONCURRENCY } from '../checks/credential-checks.service';
 import { expiryOf } from '../rotation/credential-token';
@@ -46,7 +47,8 @@ export class CredentialRecovery implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
     private readonly settings: SettingsService,
     private readonly tokens: TokenRefresher,
     private readonly probe: CredentialProbe,
@@ -70,7 +72,7 @@ export class CredentialRecovery implements OnModuleInit, OnApplicationShutdown {
     if (!this.settings.get('recovery_enabled')) return false;
     const intervalMs = this.settings.get('recovery_interval') * 1000;
     // Held for the whole interval: the other processes skip this round rather than repeat it.
-    if (!(await this.storage.setEntryIfAbsent(LEASE_KEY, this.owner, intervalMs))) return false;
+    if (!(await this.entries.setEntryIfAbsent(LEASE_KEY, this.owner, intervalMs))) return false;
     const round = await this.runOnce();
     if (round.probed.length + round.refreshed.length > 0) {
       this.logger.log(
@@ -86,7 +88,9 @@ export class CredentialRecovery implements OnModuleInit, OnApplicationShutdown {
     const round: RecoveryRound = { probed: [], recovered: [], refreshed: [] };
     let budget = this.settings.get('recovery_probe_limit');
     for (const ns of NAMESPACES) {
-      const candidates = (await this.storage.summarize(ns, { problem: 'any', limit: PAGE })).items
+      const candidates = (
+        await this.credentials.summarize(ns, { problem: 'any', limit: PAGE })
+      ).items
         .filter((item) => CredentialProbe.wants(item))
         .slice(0, budget);
       budget -= candidates.length;
@@ -106,10 +110,10 @@ export class CredentialRecovery implements OnModuleInit, OnApplicationShutdown {
   private async refreshAhead(ns: Namespace, windowMs: number): Promise<string[]> {
     const refreshed: string[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = await this.storage.summarize(ns, { status: 'enabled', offset, limit: PAGE });
+      const page = await this.credentials.summarize(ns, { status: 'enabled', offset, limit: PAGE });
       const due = page.items.filter((item) => item.problem?.code !== 'needs_reauth');
       await mapConcurrent(due, CHECK_CONCURRENCY, async (item: CredentialSummary) => {
-        const data = await this.storage.getCredential(ns, item.name);
+        const data = await this.credentials.getCredential(ns, item.name);
         const expiry = data ? expiryOf(data) : undefined;
         if (!data || (expiry !== undefined && expiry - this.clock.now() > windowMs)) return;
         try {

@@ -3,10 +3,10 @@ import type {
   CredentialData,
   CredentialState,
   Namespace,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
 import { StorageChanges } from '../../storage/storage-changes.service';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { StorageUnavailableError } from '../../storage/storage.errors';
 import { CredentialRotation } from './credential-rotation.service';
 import { projectIdOf } from './credential-token';
@@ -52,7 +52,7 @@ export class CredentialPool {
   private readonly logger = new Logger('Credentials');
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
     private readonly rotation: CredentialRotation,
     private readonly tokens: TokenRefresher,
     changes: StorageChanges,
@@ -121,7 +121,7 @@ export class CredentialPool {
    */
   async forgetToken(ns: Namespace, name: string, credential: CredentialData): Promise<void> {
     this.known.delete(`${ns}:${name}`);
-    await this.storage.upsertCredential(ns, name, { ...credential, expiry: EXPIRED });
+    await this.credentials.upsertCredential(ns, name, { ...credential, expiry: EXPIRED });
   }
 
   private async prepare(
@@ -157,8 +157,8 @@ export class CredentialPool {
     let state: CredentialState | null;
     try {
       [stored, state] = await Promise.all([
-        this.storage.getCredential(ns, name),
-        this.storage.getState(ns, name),
+        this.credentials.getCredential(ns, name),
+        this.credentials.getState(ns, name),
       ]);
     } catch (err) {
       if (known && err instanceof StorageUnavailableError) return known.data;

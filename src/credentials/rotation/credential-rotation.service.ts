@@ -3,10 +3,10 @@ import { SettingsService } from '../../config/settings.service';
 import type {
   CredentialState,
   Namespace,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
 import { StorageChanges } from '../../storage/storage-changes.service';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { loadSnapshot } from './index-loader';
 import { type HeaderSource, parseQuotaReset } from './quota-reset';
 import { ResultRecorder } from './result-recorder.service';
@@ -64,7 +64,7 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
   private unsubscribe?: () => void;
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
     private readonly changes: StorageChanges,
     private readonly settings: SettingsService,
     private readonly results: ResultRecorder,
@@ -145,7 +145,7 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`[AUTO_BAN] Status ${status} triggers auto-ban for credential: ${name}`);
       // Says who disabled it: the recovery job may lift an auto-ban, never a person's disable.
       const why = `auto-banned after HTTP ${status}; re-enabled once a probe succeeds`;
-      await this.storage.updateState(ns, name, {
+      await this.credentials.updateState(ns, name, {
         problem: problemOf('auto_banned', why, Date.now()),
       });
     }
@@ -154,7 +154,7 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
 
   /** Enables or disables a credential in storage and in this process's index at once. */
   async setDisabled(ns: Namespace, name: string, disabled: boolean): Promise<boolean> {
-    const found = await this.storage.updateState(ns, name, { disabled });
+    const found = await this.credentials.updateState(ns, name, { disabled });
     if (found) this.mutate(ns, (index, now) => index.setDisabled(name, disabled, now));
     return found;
   }
@@ -197,7 +197,7 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
         slot.again = false;
         slot.journal = [];
         const started = performance.now();
-        const index = new RotationIndex(await loadSnapshot(this.storage, ns), slot.index);
+        const index = new RotationIndex(await loadSnapshot(this.credentials, ns), slot.index);
         for (const mutation of slot.journal) mutation(index, nowSeconds());
         slot.index = index;
         slot.stale = false;

@@ -2,10 +2,10 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import type {
   Namespace,
   RecordFailureInput,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
 import { StorageUnavailableError } from '../../storage/storage.errors';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { BoundedQueue } from './bounded-queue';
 
 /** Call results kept while storage is away; beyond this the oldest are dropped (and counted). */
@@ -43,7 +43,7 @@ export class ResultRecorder implements OnModuleInit, OnApplicationShutdown {
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
-  constructor(@InjectStorage() private readonly storage: StorageBackend) {}
+  constructor(@InjectCredentialStore() private readonly credentials: CredentialStore) {}
 
   onModuleInit() {
     this.timer = setInterval(() => void this.flush(), RETRY_MS);
@@ -120,11 +120,14 @@ export class ResultRecorder implements OnModuleInit, OnApplicationShutdown {
     const { ns, name } = result;
     switch (result.kind) {
       case 'success':
-        return this.storage.recordSuccess(ns, name, { modelKey: result.modelKey, at: result.at });
+        return this.credentials.recordSuccess(ns, name, {
+          modelKey: result.modelKey,
+          at: result.at,
+        });
       case 'failure':
-        return this.storage.recordFailure(ns, name, result.input);
+        return this.credentials.recordFailure(ns, name, result.input);
       case 'ban':
-        return this.storage.updateState(ns, name, { disabled: true });
+        return this.credentials.updateState(ns, name, { disabled: true });
     }
   }
 }

@@ -7,9 +7,10 @@ import { noteTokenRefresh } from '../../metrics/token-metrics';
 import type {
   CredentialData,
   Namespace,
-  StorageBackend,
+  CredentialStore,
+  EphemeralStore,
 } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import { InjectCredentialStore, InjectEphemeralStore } from '../../storage/storage.decorators';
 import { CredentialRotation } from './credential-rotation.service';
 import { accessTokenOf, needsRefresh } from './credential-token';
 import { requestToken, TOKEN_TIMEOUT_MS, type TokenFailure } from './token-endpoint';
@@ -44,7 +45,8 @@ export class TokenRefresher {
   private readonly flagged = new Set<string>();
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
     private readonly settings: SettingsService,
     private readonly rotation: CredentialRotation,
     private readonly http: UpstreamHttp,
@@ -74,7 +76,7 @@ export class TokenRefresher {
     aheadMs: number,
     known?: CredentialData,
   ): Promise<AccessToken> {
-    const data = known ?? (await this.storage.getCredential(ns, name));
+    const data = known ?? (await this.credentials.getCredential(ns, name));
     if (!data) throw missing(ns, name);
     const token = accessTokenOf(data);
     if (token !== undefined && !needsRefresh(data, Date.now() + aheadMs)) {
@@ -94,11 +96,11 @@ export class TokenRefresher {
     const lease = `refresh-lease:${ns}:${name}`;
     const deadline = Date.now() + REFRESH_LEASE_MS;
     for (;;) {
-      if (await this.storage.setEntryIfAbsent(lease, this.owner, REFRESH_LEASE_MS)) {
+      if (await this.entries.setEntryIfAbsent(lease, this.owner, REFRESH_LEASE_MS)) {
         try {
           return await this.refreshHolding(ns, name, aheadMs);
         } finally {
-          await this.storage.deleteEntry(lease, this.owner).catch(() => undefined);
+          await this.entries.deleteEntry(lease, this.owner).catch(() => undefined);
         }
       }
       const stored = await this.awaitHolder(ns, name, lease, deadline);
@@ -108,7 +110,7 @@ export class TokenRefresher {
         throw new CredentialRefreshError(failure, 'another gateway process is still refreshing it');
       }
       // The holder let go without storing a token; if it found the token dead, so is this call.
-      const state = await this.storage.getState(ns, name);
+      const state = await this.credentials.getState(ns, name);
       if (!state) throw missing(ns, name);
       if (state.disabled) {
         throw new CredentialRefreshError(
@@ -123,19 +125,19 @@ export class TokenRefresher {
   private async awaitHolder(ns: Namespace, name: string, lease: string, deadline: number) {
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-      const data = await this.storage.getCredential(ns, name);
+      const data = await this.credentials.getCredential(ns, name);
       if (!data) throw missing(ns, name);
       const token = accessTokenOf(data);
       if (token !== undefined && !needsRefresh(data))
         return { accessToken: token, credential: data };
-      if ((await this.storage.getEntry(lease)) === null) return undefined;
+      if ((await this.entries.getEntry(lease)) === null) return undefined;
     }
     return undefined;
   }
 
   private async refreshHolding(ns: Namespace, name: string, aheadMs: number): Promise<AccessToken> {
     // Another process may have stored a fresh token just before this one took the lease.
-    const data = await this.storage.getCredential(ns, name);
+    const data = await this.credentials.getCredential(ns, name);
     if (!data) throw missing(ns, name);
     const current = accessTokenOf(data);
     if (current !== undefined && !needsRefresh(data, Date.now() + aheadMs)) {
@@ -172,9 +174,10 @@ export class TokenRefresher {
       ...(rotated ? { refresh_token: rotated } : {}),
     };
     // A data-only write: other processes need not reload their rotation index for a token.
-    if (!(await this.storage.updateCredentialData(ns, name, credential))) throw missing(ns, name);
+    if (!(await this.credentials.updateCredentialData(ns, name, credential)))
+      throw missing(ns, name);
     if (this.flagged.delete(`${ns}:${name}`)) {
-      await this.storage.updateState(ns, name, { problem: null });
+      await this.credentials.updateState(ns, name, { problem: null });
     }
     this.logger.debug(`Refreshed the access token of credential: ${name}`);
     return { accessToken, credential };
@@ -188,14 +191,14 @@ export class TokenRefresher {
     why: string,
   ) {
     const problem = problemOf(code, why, Date.now());
-    await this.storage.updateState(ns, name, { problem }).catch(() => undefined);
+    await this.credentials.updateState(ns, name, { problem }).catch(() => undefined);
   }
 
   private async fail(ns: Namespace, name: string, failure: TokenFailure): Promise<never> {
     const { permanent, status, oauthError, description } = failure;
     if (permanent) {
       await this.rotation.setDisabled(ns, name, true);
-      await this.storage.recordFailure(ns, name, { code: status ?? 400 });
+      await this.credentials.recordFailure(ns, name, { code: status ?? 400 });
       await this.mark(
         ns,
         name,

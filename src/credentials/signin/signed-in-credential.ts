@@ -1,7 +1,7 @@
 import type {
   CredentialData,
   Namespace,
-  StorageBackend,
+  CredentialStore,
 } from '../../storage/storage-backend.interface';
 import type { CodeGrant } from '../discovery/google-account.client';
 import { type OAuthClient, TOKEN_URI } from '../discovery/oauth-clients';
@@ -38,7 +38,7 @@ export function signedInCredential(s: SignedIn): CredentialData {
  * antigravity; characters a file name cannot hold become `_`), with its e-mail, and returns the
  * name. An existing name is never overwritten: a suffix is added.
  */
-export async function storeSignedIn(storage: StorageBackend, s: SignedIn): Promise<string> {
+export async function storeSignedIn(storage: CredentialStore, s: SignedIn): Promise<string> {
   const project = s.projectId
     .replace(/[^A-Za-z0-9._-]/g, '_')
     .replace(/\.\./g, '_')

@@ -1,7 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import type { Namespace, StorageBackend } from '../../storage/storage-backend.interface';
-import { InjectStorage } from '../../storage/storage.decorators';
+import type {
+  Namespace,
+  CredentialStore,
+  EphemeralStore,
+} from '../../storage/storage-backend.interface';
+import { InjectCredentialStore, InjectEphemeralStore } from '../../storage/storage.decorators';
 import { GoogleAccountClient, GoogleCallError } from '../discovery/google-account.client';
 import { AUTHORIZATION_URL, clientFor } from '../discovery/oauth-clients';
 import { ProjectDiscovery, ProjectDiscoveryError } from '../discovery/project-discovery.service';
@@ -64,7 +68,8 @@ export class SigninFlows {
   private newest?: string;
 
   constructor(
-    @InjectStorage() private readonly storage: StorageBackend,
+    @InjectCredentialStore() private readonly credentials: CredentialStore,
+    @InjectEphemeralStore() private readonly entries: EphemeralStore,
     private readonly google: GoogleAccountClient,
     private readonly discovery: ProjectDiscovery,
     private readonly listener: CallbackListener,
@@ -89,7 +94,7 @@ export class SigninFlows {
       createdAt: this.clock.now(),
     };
     try {
-      await this.storage.setEntry(flowKey(state), JSON.stringify(flow), SIGNIN_TTL_MS);
+      await this.entries.setEntry(flowKey(state), JSON.stringify(flow), SIGNIN_TTL_MS);
     } catch (err) {
       this.listener.release(state);
       throw err;
@@ -128,7 +133,7 @@ export class SigninFlows {
   async finish(state: string, code: string, options: { projectId?: string } = {}) {
     const flow = await this.take(state);
     const createdAt = Math.floor(flow.createdAt / 1000);
-    await this.storage.setEntry(
+    await this.entries.setEntry(
       resultKey(state),
       JSON.stringify({ status: 'running', created_at: createdAt }),
       SIGNIN_TTL_MS,
@@ -165,9 +170,9 @@ export class SigninFlows {
 
   /** Where the sign-in named `state` is. */
   async status(state: string): Promise<SigninStatus> {
-    const result = await this.storage.getEntry(resultKey(state));
+    const result = await this.entries.getEntry(resultKey(state));
     if (result) return { state, ...(JSON.parse(result) as object) } as SigninStatus;
-    const raw = await this.storage.getEntry(flowKey(state));
+    const raw = await this.entries.getEntry(flowKey(state));
     const flow = raw ? (JSON.parse(raw) as StoredFlow) : null;
     if (!flow || this.expired(flow)) {
       const message = 'no sign-in with this state: it expired, or was never started';
@@ -178,19 +183,19 @@ export class SigninFlows {
 
   /** Takes the flow out of storage: only one caller, on any instance, ever gets it. */
   private async take(state: string): Promise<StoredFlow> {
-    const raw = await this.storage.getEntry(flowKey(state));
+    const raw = await this.entries.getEntry(flowKey(state));
     if (raw === null) {
-      const used = (await this.storage.getEntry(resultKey(state))) !== null;
+      const used = (await this.entries.getEntry(resultKey(state))) !== null;
       throw used
         ? new SigninError('state', 409, 'this sign-in was already finished; start a new one')
         : new SigninError('state', 400, 'unknown or expired sign-in state; start a new sign-in');
     }
     const flow = JSON.parse(raw) as StoredFlow;
     if (this.expired(flow)) {
-      await this.storage.deleteEntry(flowKey(state), raw);
+      await this.entries.deleteEntry(flowKey(state), raw);
       throw new SigninError('state', 400, 'this sign-in expired; start a new sign-in');
     }
-    if (!(await this.storage.deleteEntry(flowKey(state), raw))) {
+    if (!(await this.entries.deleteEntry(flowKey(state), raw))) {
       throw new SigninError('state', 409, 'this sign-in was already finished; start a new one');
     }
     this.listener.release(state);
@@ -211,7 +216,7 @@ export class SigninFlows {
     const project = await step('project', () =>
       this.discovery.discover(ns, grant.accessToken, given ?? undefined),
     );
-    const filename = await storeSignedIn(this.storage, {
+    const filename = await storeSignedIn(this.credentials, {
       ns,
       client,
       grant,
@@ -243,7 +248,7 @@ export class SigninFlows {
   }
 
   private record(state: string, result: Recorded) {
-    return this.storage.setEntry(resultKey(state), JSON.stringify(result), SIGNIN_TTL_MS);
+    return this.entries.setEntry(resultKey(state), JSON.stringify(result), SIGNIN_TTL_MS);
   }
 
   private expired(flow: StoredFlow): boolean {
