@@ -3,6 +3,7 @@ import { redactSecrets } from '../common/redact-url';
 import { withTimeout } from '../common/with-timeout';
 import type { BackendKind, StorageBackend } from './storage-backend.interface';
 import { NoStorageBackendError, StorageUnavailableError } from './storage.errors';
+import type { StorageRules } from './storage-rules';
 import { ValidatedStorage } from './validated-storage';
 
 /** One backend the environment makes possible, in priority order. */
@@ -14,6 +15,8 @@ export interface BackendCandidate {
   target: string;
   /** Passwords to scrub from any error text. */
   secrets: string[];
+  /** The rules the backend enforces, checked in front of it too. Default STORAGE_RULES. */
+  rules?: StorageRules;
   create(): StorageBackend;
 }
 
@@ -118,7 +121,7 @@ export async function selectBackend(
 
 /** One connect of `candidate` under the timeout; a failed one is closed before it throws. */
 async function connect(candidate: BackendCandidate, timeoutMs: number): Promise<StorageBackend> {
-  const storage = new ValidatedStorage(candidate.create(), candidate.secrets);
+  const storage = new ValidatedStorage(candidate.create(), candidate.secrets, candidate.rules);
   try {
     await withTimeout(
       storage.connect(),

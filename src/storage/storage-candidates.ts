@@ -6,6 +6,7 @@ import { POSTGRES_BACKEND_NAME, PostgresBackend } from './backends/postgres.back
 import { REDIS_BACKEND_NAME, RedisBackend } from './backends/redis.backend';
 import { SQLITE_BACKEND_NAME, SqliteBackend } from './backends/sqlite.backend';
 import type { BackendCandidate } from './select-backend';
+import { STORAGE_RULES, type StorageRules } from './storage-rules';
 
 /** The passwords inside a URL, raw and decoded, so error texts can be scrubbed of both. */
 export function secretsOf(url: string): string[] {
@@ -19,9 +20,13 @@ export function secretsOf(url: string): string[] {
 
 /**
  * The backends the environment asks for, in the seed's priority: VALKEY_URL or REDIS_URL, then
- * POSTGRES_DSN, then MONGODB_URI, then SQLite in CREDENTIALS_DIR, which is always last.
+ * POSTGRES_DSN, then MONGODB_URI, then SQLite in CREDENTIALS_DIR, which is always last. Every
+ * backend, and the validation in front of it, enforces the same `rules`.
  */
-export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
+export function storageCandidates(
+  env: GatewayEnv,
+  rules: StorageRules = STORAGE_RULES,
+): BackendCandidate[] {
   const candidates: BackendCandidate[] = [];
   const timeout = env.STORAGE_CONNECT_TIMEOUT_MS;
   const redisUrl = env.VALKEY_URL ?? env.REDIS_URL;
@@ -30,6 +35,7 @@ export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
       kind: 'valkey',
       label: REDIS_BACKEND_NAME,
       target: redactUrl(redisUrl),
+      rules,
       secrets: secretsOf(redisUrl),
       create: () =>
         new RedisBackend({
@@ -37,6 +43,7 @@ export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
           keyPrefix: env.REDIS_KEY_PREFIX,
           connectTimeoutMs: timeout,
           commandTimeoutMs: timeout,
+          rules,
         }),
     });
   }
@@ -46,6 +53,7 @@ export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
       kind: 'postgresql',
       label: POSTGRES_BACKEND_NAME,
       target: redactUrl(dsn),
+      rules,
       secrets: secretsOf(dsn),
       create: () =>
         new PostgresBackend({
@@ -54,6 +62,7 @@ export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
           poolMax: env.POSTGRES_POOL_MAX,
           statementTimeoutMs: env.POSTGRES_STATEMENT_TIMEOUT_MS,
           connectTimeoutMs: timeout,
+          rules,
         }),
     });
   }
@@ -63,9 +72,10 @@ export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
       kind: 'mongodb',
       label: MONGODB_BACKEND_NAME,
       target: redactUrl(uri),
+      rules,
       secrets: secretsOf(uri),
       create: () =>
-        new MongoBackend({ uri, database: env.MONGODB_DATABASE, connectTimeoutMs: timeout }),
+        new MongoBackend({ uri, database: env.MONGODB_DATABASE, connectTimeoutMs: timeout, rules }),
     });
   }
   const file = resolve(join(env.CREDENTIALS_DIR, 'credentials.db'));
@@ -73,8 +83,9 @@ export function storageCandidates(env: GatewayEnv): BackendCandidate[] {
     kind: 'sqlite',
     label: SQLITE_BACKEND_NAME,
     target: file,
+    rules,
     secrets: [],
-    create: () => new SqliteBackend({ file }),
+    create: () => new SqliteBackend({ file, rules }),
   });
   return candidates;
 }

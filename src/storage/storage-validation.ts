@@ -1,5 +1,5 @@
-import { MAX_ERROR_CODES } from './backends/sql/credential-json';
-import { type CredentialState, NAMESPACES, type Namespace } from './storage-backend.interface';
+import type { CredentialState, Namespace } from './storage-backend.interface';
+import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import { StorageValidationError } from './storage.errors';
 
 /** In UTF-8 bytes: PostgreSQL's unique index refuses much longer keys. */
@@ -15,8 +15,13 @@ export function invalid(message: string): never {
   throw new StorageValidationError(message);
 }
 
-export function checkNamespace(ns: unknown): asserts ns is Namespace {
-  if (!NAMESPACES.includes(ns as Namespace)) invalid('namespace must be geminicli or antigravity');
+export function checkNamespace(
+  ns: unknown,
+  rules: StorageRules = STORAGE_RULES,
+): asserts ns is Namespace {
+  if (!rules.namespaces.includes(ns as Namespace)) {
+    invalid(`namespace must be ${rules.namespaces.join(' or ')}`);
+  }
 }
 
 export function checkName(name: unknown): asserts name is string {
@@ -111,13 +116,13 @@ export function checkProblemCode(what: string, code: unknown): asserts code is s
 }
 
 /** A whole credential state, as `restoreStates` writes it. */
-export function checkState(state: unknown) {
+export function checkState(state: unknown, rules: StorageRules = STORAGE_RULES) {
   const s = state as Partial<CredentialState> | null;
   if (s === null || typeof s !== 'object') invalid('state must be an object');
   if (typeof s.disabled !== 'boolean') invalid('state.disabled must be a boolean');
   const codes = s.errorCodes;
-  if (!Array.isArray(codes) || codes.length > MAX_ERROR_CODES) {
-    invalid(`state.errorCodes must be an array of at most ${MAX_ERROR_CODES} codes`);
+  if (!Array.isArray(codes) || codes.length > rules.errorCodesKept) {
+    invalid(`state.errorCodes must be an array of at most ${rules.errorCodesKept} codes`);
   }
   for (const code of codes) {
     if (!Number.isInteger(code) || code < 100 || code > 999) {

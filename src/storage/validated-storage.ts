@@ -15,6 +15,7 @@ import type {
   UsageIncrement,
 } from './storage-backend.interface';
 import { StorageError, StorageUnavailableError } from './storage.errors';
+import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import {
   checkData,
   checkEntry,
@@ -47,6 +48,7 @@ export class ValidatedStorage implements StorageBackend {
   constructor(
     private readonly inner: StorageBackend,
     private readonly secrets: readonly string[] = [],
+    private readonly rules: StorageRules = STORAGE_RULES,
   ) {}
 
   get kind() {
@@ -70,7 +72,7 @@ export class ValidatedStorage implements StorageBackend {
   }
 
   async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     checkData(data);
     return this.call(() => this.inner.upsertCredential(ns, name, data));
@@ -79,7 +81,7 @@ export class ValidatedStorage implements StorageBackend {
     ns: Namespace,
     items: ReadonlyArray<{ name: string; data: CredentialData }>,
   ) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     if (!Array.isArray(items)) invalid('items must be an array');
     for (const item of items) {
       checkName(item?.name);
@@ -89,34 +91,34 @@ export class ValidatedStorage implements StorageBackend {
     return this.call(() => this.inner.upsertCredentials(ns, items));
   }
   async updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     checkData(data);
     return this.call(() => this.inner.updateCredentialData(ns, name, data));
   }
   async getCredential(ns: Namespace, name: string) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     return this.call(() => this.inner.getCredential(ns, name));
   }
   async deleteCredential(ns: Namespace, name: string) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     return this.call(() => this.inner.deleteCredential(ns, name));
   }
   async listCredentialNames(ns: Namespace) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     return this.call(() => this.inner.listCredentialNames(ns));
   }
 
   async getState(ns: Namespace, name: string, now?: number): Promise<CredentialState | null> {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     if (now !== undefined) checkTime('now', now);
     return this.call(() => this.inner.getState(ns, name, now));
   }
   async updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     if (patch.disabled !== undefined && typeof patch.disabled !== 'boolean') {
       invalid('disabled must be a boolean');
@@ -129,21 +131,21 @@ export class ValidatedStorage implements StorageBackend {
     return this.call(() => this.inner.updateState(ns, name, patch));
   }
   async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     checkKey('modelKey', modelKey);
     if (until !== null) checkTime('until', until);
     return this.call(() => this.inner.setModelCooldown(ns, name, modelKey, until));
   }
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     if (input.modelKey !== undefined) checkKey('modelKey', input.modelKey);
     if (input.at !== undefined) checkTime('at', input.at);
     return this.call(() => this.inner.recordSuccess(ns, name, input));
   }
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     checkName(name);
     if (!Number.isInteger(input?.code) || input.code < 100 || input.code > 999) {
       invalid('code must be an HTTP status code (100-999)');
@@ -159,17 +161,17 @@ export class ValidatedStorage implements StorageBackend {
     ns: Namespace,
     items: ReadonlyArray<{ name: string; state: CredentialState }>,
   ) {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     if (!Array.isArray(items)) invalid('items must be an array');
     for (const item of items) {
       checkName(item?.name);
-      checkState(item.state);
+      checkState(item.state, this.rules);
     }
     if (items.length === 0) return;
     return this.call(() => this.inner.restoreStates(ns, items));
   }
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
-    checkNamespace(ns);
+    checkNamespace(ns, this.rules);
     const q: SummaryQuery = { ...query };
     q.offset = q.offset ?? 0;
     q.limit = q.limit ?? 50;

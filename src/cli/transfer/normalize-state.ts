@@ -1,12 +1,12 @@
-import { MAX_ERROR_CODES } from '../../storage/backends/sql/credential-json';
 import type { CredentialState } from '../../storage/storage-backend.interface';
+import { STORAGE_RULES } from '../../storage/storage-rules';
 
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
  * A state as the storage rules allow it, from what an older database holds: the Python gateway
  * appended error codes without keeping them distinct, and left call counts and times unset.
- * Codes keep their last occurrence and the newest ten; anything unusable becomes the default.
+ * Codes keep their last occurrence and the newest StorageRules.errorCodesKept; anything unusable becomes the default.
  */
 export function normalizeState(state: CredentialState): CredentialState {
   const codes: number[] = [];
@@ -23,7 +23,7 @@ export function normalizeState(state: CredentialState): CredentialState {
   const calls = Number(state.callCount);
   return {
     disabled: state.disabled === true,
-    errorCodes: codes.slice(-MAX_ERROR_CODES),
+    errorCodes: codes.slice(-STORAGE_RULES.errorCodesKept),
     lastSuccess: isTime(state.lastSuccess) ? state.lastSuccess : null,
     userEmail: typeof state.userEmail === 'string' ? state.userEmail : null,
     modelCooldowns: cooldowns,

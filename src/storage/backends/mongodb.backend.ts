@@ -37,6 +37,8 @@ import { summarizeCredentials } from './mongodb/summary';
 import { parseMongoUri } from './mongodb/uri';
 import { mongoUsage } from './mongodb/usage';
 
+import { STORAGE_RULES, type StorageRules } from '../storage-rules';
+
 export const MONGODB_BACKEND_NAME = 'MongoDB';
 
 export interface MongoBackendOptions {
@@ -46,6 +48,8 @@ export interface MongoBackendOptions {
   database?: string;
   /** How long `connect()` waits to reach a server (selection and TCP connect), in ms. Default 10000. */
   connectTimeoutMs?: number;
+  /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
+  rules?: StorageRules;
 }
 
 const nowSeconds = () => Date.now() / 1000;
@@ -61,12 +65,14 @@ export class MongoBackend implements StorageBackend {
   /** The database in use (see {@link MongoBackendOptions.database}). */
   readonly database: string;
   private readonly queueKey: string;
+  private readonly rules: StorageRules;
   private opened?: { session: MongoSession; entries: EntryStore; config: ConfigStore };
 
   constructor(private readonly options: MongoBackendOptions) {
     const { host, database } = parseMongoUri(options.uri);
     this.database = options.database ?? database ?? 'gcli2api';
     this.queueKey = `${host ?? ''}/${this.database}`;
+    this.rules = options.rules ?? STORAGE_RULES;
   }
 
   async connect(): Promise<void> {
@@ -187,7 +193,7 @@ export class MongoBackend implements StorageBackend {
   }
 
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
-    const recorded = await recordFailure(this.s, ns, name, input);
+    const recorded = await recordFailure(this.s, ns, name, input, this.rules.errorCodesKept);
     return input.modelKey === undefined ? recorded : this.changed(recorded);
   }
 

@@ -7,6 +7,8 @@ import { PgDriver } from './sql/pg-driver';
 import { SqlBackend } from './sql/sql.backend';
 import { POSTGRES_DIALECT } from './sql/sql-dialect';
 
+import type { StorageRules } from '../storage-rules';
+
 export const POSTGRES_BACKEND_NAME = 'PostgreSQL';
 
 export interface PostgresBackendOptions {
@@ -24,6 +26,8 @@ export interface PostgresBackendOptions {
   statementTimeoutMs?: number;
   /** Longest wait for a new connection, in milliseconds. Default 10000. */
   connectTimeoutMs?: number;
+  /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
+  rules?: StorageRules;
 }
 
 /** The TLS settings a DSN asks for, and the DSN to hand to node-postgres. */
@@ -53,7 +57,7 @@ export class PostgresBackend extends SqlBackend {
   private readonly pool: { min: number; max: number };
 
   constructor(private readonly options: PostgresBackendOptions) {
-    super(POSTGRES_DIALECT);
+    super(POSTGRES_DIALECT, options.rules);
     this.pool = { min: options.poolMin ?? 2, max: options.poolMax ?? 10 };
   }
 

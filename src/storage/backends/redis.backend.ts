@@ -26,6 +26,8 @@ import { defineScripts, exec, SCRIPTS } from './redis/scripts';
 import { readSummary } from './redis/summary';
 import { redisUsage } from './redis/usage';
 
+import { STORAGE_RULES, type StorageRules } from '../storage-rules';
+
 export const REDIS_BACKEND_NAME = 'Valkey/Redis';
 
 export interface RedisBackendOptions {
@@ -37,6 +39,8 @@ export interface RedisBackendOptions {
   connectTimeoutMs?: number;
   /** How long one command may take before it fails, in milliseconds. Default 10000. */
   commandTimeoutMs?: number;
+  /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
+  rules?: StorageRules;
 }
 
 /** Upper bound of the wait between reconnection attempts, in milliseconds. */
@@ -61,9 +65,11 @@ export class RedisBackend implements StorageBackend {
   private readonly shared: SharedKeys;
   private readonly creds: Record<Namespace, CredentialKeys>;
   private readonly usage: ReturnType<typeof redisUsage>;
+  private readonly rules: StorageRules;
 
   constructor(private readonly options: RedisBackendOptions) {
     const prefix = options.keyPrefix ?? 'gcli:';
+    this.rules = options.rules ?? STORAGE_RULES;
     this.url = URL.canParse(options.url) ? new URL(options.url) : new URL('redis://invalid');
     this.shared = sharedKeys(prefix);
     this.usage = redisUsage(prefix);
@@ -193,7 +199,7 @@ export class RedisBackend implements StorageBackend {
   }
 
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
-    return this.run((c) => SCRIPTS.recordFailure(c, this.creds[ns], name, input));
+    return this.run((c) => SCRIPTS.recordFailure(c, this.creds[ns], name, input, this.rules));
   }
 
   async restoreStates(

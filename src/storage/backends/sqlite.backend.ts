@@ -8,6 +8,8 @@ import { SqlBackend } from './sql/sql.backend';
 import { SQLITE_DIALECT } from './sql/sql-dialect';
 import { registerSqliteFunctions, SqliteDriver } from './sql/sqlite-driver';
 
+import type { StorageRules } from '../storage-rules';
+
 export const SQLITE_BACKEND_NAME = 'SQLite';
 
 export interface SqliteBackendOptions {
@@ -15,6 +17,8 @@ export interface SqliteBackendOptions {
   file: string;
   /** How long a write waits for another process's lock, in milliseconds. Default 5000. */
   busyTimeoutMs?: number;
+  /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
+  rules?: StorageRules;
 }
 
 /** SQLite through TypeORM (connection and migrations) and better-sqlite3 (statements), in WAL mode. */
@@ -25,7 +29,7 @@ export class SqliteBackend extends SqlBackend {
   private readonly file: string;
 
   constructor(private readonly options: SqliteBackendOptions) {
-    super(SQLITE_DIALECT);
+    super(SQLITE_DIALECT, options.rules);
     this.file = resolve(options.file);
   }
 

@@ -10,7 +10,7 @@ export type CredentialData = Record<string, unknown>;
 export interface CredentialState {
   /** A disabled credential is never picked. Default `false`. */
   disabled: boolean;
-  /** Distinct HTTP status codes since the last success, oldest first, at most 10. */
+  /** Distinct HTTP status codes since the last success, oldest first, at most StorageRules.errorCodesKept (10). */
   errorCodes: number[];
   /** Unix time in seconds of the last successful call; `null` until the first one. */
   lastSuccess: number | null;

@@ -86,7 +86,7 @@ export async function writeCredentials(
 }
 
 /**
- * Adds the code to the error codes (distinct, most recent last, last ten) and optionally sets a
+ * Adds the code to the error codes (distinct, most recent last, only the last `kept`) and optionally sets a
  * cooldown, as one compare-and-set: the list is written only if nobody changed it since it was
  * read. `false` when the credential does not exist.
  */
@@ -95,13 +95,16 @@ export async function recordFailure(
   ns: Namespace,
   name: string,
   input: RecordFailureInput,
+  kept: number,
 ): Promise<boolean> {
   const credentials = s.credentials(ns);
   return s.exclusive(CREDENTIAL_COLLECTIONS[ns], name, async () => {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const doc = await credentials.findOne({ _id: name }, { projection: { error_codes: 1 } });
       if (!doc) return false;
-      const $set: mongo.Document = { error_codes: withErrorCode(errorCodesOf(doc), input.code) };
+      const $set: mongo.Document = {
+        error_codes: withErrorCode(errorCodesOf(doc), input.code, kept),
+      };
       if (input.modelKey !== undefined) $set[cooldownPath(input.modelKey)] = input.cooldownUntil;
       // FerretDB cannot compare-and-set (and scans for any filter beyond _id): there the
       // write queue alone keeps this process's writes exact.

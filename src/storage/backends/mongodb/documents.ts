@@ -3,7 +3,7 @@ import type {
   CredentialState,
   Namespace,
 } from '../../storage-backend.interface';
-import { decodeProblem, liveCooldowns, MAX_ERROR_CODES } from '../sql/credential-json';
+import { decodeProblem, liveCooldowns } from '../sql/credential-json';
 
 /** Collection per namespace; the names are those of the Python gateway, so its databases open as-is. */
 export const CREDENTIAL_COLLECTIONS: Record<Namespace, string> = {
@@ -110,9 +110,9 @@ export function errorCodesOf(doc: Partial<CredentialDoc>): number[] {
   return Array.isArray(doc.error_codes) ? doc.error_codes.filter((c) => typeof c === 'number') : [];
 }
 
-/** `code` appended as the most recent one; codes distinct, only the last ten kept. */
-export function withErrorCode(codes: number[], code: number): number[] {
-  return [...codes.filter((c) => c !== code), code].slice(-MAX_ERROR_CODES);
+/** `code` appended as the most recent one; codes distinct, only the last `kept` kept. */
+export function withErrorCode(codes: number[], code: number, kept: number): number[] {
+  return [...codes.filter((c) => c !== code), code].slice(-kept);
 }
 
 /** Whether `key` (or, without one, any model) cools down after `now`. */

@@ -5,7 +5,8 @@ import type {
   CredentialStatePatch,
   RecordFailureInput,
 } from '../../storage-backend.interface';
-import { encodeProblem, MAX_ERROR_CODES } from '../sql/credential-json';
+import type { StorageRules } from '../../storage-rules';
+import { encodeProblem } from '../sql/credential-json';
 import {
   COOLDOWN_FIELD_PREFIX,
   cooldownField,
@@ -180,7 +181,8 @@ const LUA = {
 
   /**
    * KEYS: state, version, the code's error index, cooling, then the model's cooldown index when
-   * one is set. ARGV: name, code, errors prefix, then that model's cooldown field and until.
+   * one is set. ARGV: name, code, errors prefix, how many codes to keep, then that model's
+   * cooldown field and until.
    */
   gcliRecordFailure: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -190,7 +192,7 @@ const LUA = {
       if c ~= code then codes[#codes + 1] = c end
     end
     codes[#codes + 1] = code
-    local kept, first = {}, #codes - ${MAX_ERROR_CODES - 1}
+    local kept, first = {}, #codes - tonumber(ARGV[4]) + 1
     for i, c in ipairs(codes) do
       if i < first then redis.call('SREM', ARGV[3] .. codeText(c), ARGV[1])
       else kept[#kept + 1] = codeText(c) end
@@ -198,7 +200,7 @@ const LUA = {
     redis.call('HSET', KEYS[1], '${F.errorCodes}', '[' .. table.concat(kept, ',') .. ']')
     redis.call('SADD', KEYS[3], ARGV[1])
     if KEYS[5] then
-      putCooldown(KEYS[1], KEYS[5], KEYS[4], ARGV[1], ARGV[4], ARGV[5])
+      putCooldown(KEYS[1], KEYS[5], KEYS[4], ARGV[1], ARGV[5], ARGV[6])
       redis.call('INCR', KEYS[2])
     end
     return 1`,
@@ -281,10 +283,16 @@ export const SCRIPTS = {
     return run(c, 'gcliRecordSuccess', keys, args);
   },
 
-  recordFailure(c: Redis, k: CredentialKeys, name: string, input: RecordFailureInput) {
+  recordFailure(
+    c: Redis,
+    k: CredentialKeys,
+    name: string,
+    input: RecordFailureInput,
+    rules: StorageRules,
+  ) {
     const { code, modelKey: model, cooldownUntil: until } = input;
     const keys = [k.state(name), k.version, k.errors(code), k.cooling];
-    const args = [name, String(code), k.errorsPrefix];
+    const args = [name, String(code), k.errorsPrefix, String(rules.errorCodesKept)];
     if (model !== undefined && until !== undefined) {
       keys.push(k.cooldown(model));
       args.push(cooldownField(model), String(until));

@@ -5,17 +5,17 @@ import type { CredentialProblem } from '../../storage-backend.interface';
  * functions inside one UPDATE; PostgreSQL has SQL twins created by a migration.
  */
 
-/** How many distinct error codes are remembered. */
-export const MAX_ERROR_CODES = 10;
-
-/** Appends `code` as the most recent one, keeping codes distinct and only the last ten. */
-export function pushErrorCode(codesJson: string | null, code: number): string {
+/**
+ * Appends `code` as the most recent one, keeping codes distinct and only the last `kept`
+ * (StorageRules.errorCodesKept, passed by the statement).
+ */
+export function pushErrorCode(codesJson: string | null, code: number, kept: number): string {
   // The common cases, a first failure and the same code again, need no parse.
   if (!codesJson || codesJson === '[]') return `[${code}]`;
   if (codesJson === `[${code}]` || codesJson.endsWith(`,${code}]`)) return codesJson;
   const codes = parseArray(codesJson).filter((c) => c !== code);
   codes.push(code);
-  return JSON.stringify(codes.slice(-MAX_ERROR_CODES));
+  return JSON.stringify(codes.slice(-kept));
 }
 
 /** 1 when `code` is among the stored codes. */

@@ -3,7 +3,8 @@
  * one atomic UPDATE. Keep the semantics identical to the TypeScript versions.
  */
 export const POSTGRES_FUNCTIONS: readonly string[] = [
-  `CREATE OR REPLACE FUNCTION gcli_push_code(jsonb, integer) RETURNS jsonb
+  // $3: how many codes to keep (StorageRules.errorCodesKept), a parameter of every statement.
+  `CREATE OR REPLACE FUNCTION gcli_push_code(jsonb, integer, integer) RETURNS jsonb
    LANGUAGE sql IMMUTABLE AS $$
      SELECT COALESCE(jsonb_agg(c ORDER BY o), '[]'::jsonb) FROM (
        SELECT c, o FROM (
@@ -12,8 +13,8 @@ export const POSTGRES_FUNCTIONS: readonly string[] = [
                 WITH ORDINALITY AS e(c, o)
           WHERE e.c <> to_jsonb($2)
          UNION ALL SELECT to_jsonb($2), 9223372036854775807
-       ) candidates ORDER BY o DESC LIMIT 10
-     ) last_ten
+       ) candidates ORDER BY o DESC LIMIT $3
+     ) last_kept
    $$`,
   `CREATE OR REPLACE FUNCTION gcli_has_code(jsonb, integer) RETURNS integer
    LANGUAGE sql IMMUTABLE AS $$

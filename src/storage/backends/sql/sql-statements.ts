@@ -46,9 +46,9 @@ export function credentialStatements(table: string) {
     recordSuccessNoModel:
       `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1` +
       ` WHERE filename = ?`,
-    recordFailure: `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?) WHERE filename = ?`,
+    recordFailure: `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?, ?) WHERE filename = ?`,
     recordFailureCooldown:
-      `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?),` +
+      `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?, ?),` +
       ` model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?) WHERE filename = ?`,
     summaryRows: (where: string) =>
       `SELECT ${STATE_COLUMNS} FROM ${table}${where} ORDER BY rotation_order, id LIMIT ? OFFSET ?`,

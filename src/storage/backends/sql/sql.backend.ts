@@ -27,6 +27,7 @@ import {
   META_STATEMENTS as META,
 } from './sql-statements';
 import { usageSql } from './usage-sql';
+import { STORAGE_RULES, type StorageRules } from '../../storage-rules';
 
 type StateRow = {
   filename: string;
@@ -59,7 +60,10 @@ export abstract class SqlBackend implements StorageBackend {
   } satisfies Record<Namespace, CredentialStatements>;
   private writes = 0;
 
-  protected constructor(private readonly dialect: SqlDialect) {}
+  protected constructor(
+    private readonly dialect: SqlDialect,
+    private readonly rules: StorageRules = STORAGE_RULES,
+  ) {}
 
   /** Opens the connection, runs the migrations and returns a driver over it. */
   protected abstract open(): Promise<SqlDriver>;
@@ -179,10 +183,11 @@ export abstract class SqlBackend implements StorageBackend {
 
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
     const t = this.tables[ns];
+    const kept = this.rules.errorCodesKept;
     if (input.modelKey === undefined || input.cooldownUntil === undefined) {
-      return (await this.db.run(t.recordFailure, [input.code, name])) > 0;
+      return (await this.db.run(t.recordFailure, [input.code, kept, name])) > 0;
     }
-    const params = [input.code, input.modelKey, input.cooldownUntil, name];
+    const params = [input.code, kept, input.modelKey, input.cooldownUntil, name];
     return this.changed(await this.db.run(t.recordFailureCooldown, params));
   }
 

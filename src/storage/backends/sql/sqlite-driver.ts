@@ -5,8 +5,8 @@ import type { SqlDriver, SqlStep } from './sql-driver';
 /** Registers the functions the shared statements call (PostgreSQL gets SQL twins instead). */
 export function registerSqliteFunctions(db: Database): void {
   const deterministic = { deterministic: true };
-  db.function('gcli_push_code', deterministic, (codes, code) =>
-    pushErrorCode(codes as string | null, Number(code)),
+  db.function('gcli_push_code', deterministic, (codes, code, kept) =>
+    pushErrorCode(codes as string | null, Number(code), Number(kept)),
   );
   db.function('gcli_has_code', deterministic, (codes, code) =>
     hasErrorCode(codes as string | null, Number(code)),
