@@ -3,6 +3,7 @@ import type { CredentialStore } from './stores/credential-store.interface';
 import type { EphemeralStore } from './stores/ephemeral-store.interface';
 import type { SettingsStore } from './stores/settings-store.interface';
 import type { UsageStore } from './stores/usage-store.interface';
+import type { StorageErrorClass } from './storage.errors';
 
 // The role stores and their types live in ./stores; they are re-exported here so that code which
 // needs the whole backend (the backends themselves, the CLI, the selection) imports one file.
@@ -46,4 +47,9 @@ export interface StorageBackend
   ping(): Promise<void>;
   /** Redacted connection facts and item counts. */
   info(): Promise<BackendInfo>;
+  /**
+   * What one of this backend's driver errors means; the validating wrapper turns it into the
+   * matching typed error. Absent, every untyped error is `failed`.
+   */
+  classifyError?(err: unknown): StorageErrorClass;
 }

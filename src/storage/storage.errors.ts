@@ -14,8 +14,21 @@ export class StorageError extends Error {
 /** The backend cannot be reached or has been closed; retry later or check the server. */
 export class StorageUnavailableError extends StorageError {}
 
+/**
+ * A concurrent writer won (a lock held too long, a unique key taken, a serialisation failure);
+ * the same call made again is expected to succeed.
+ */
+export class StorageConflictError extends StorageError {}
+
 /** The caller passed something the storage layer refuses (a bad name, key or value). */
 export class StorageValidationError extends StorageError {}
 
 /** No backend could be started; the message lists every candidate's reason. */
 export class NoStorageBackendError extends StorageError {}
+
+/**
+ * What a driver's error means, as the backend that owns the driver reads it (see each backend's
+ * `classifyError`): `unavailable` (the server is not there, is starting, stopping or full),
+ * `conflict` (another writer won; try again) or `failed` (anything else).
+ */
+export type StorageErrorClass = 'unavailable' | 'conflict' | 'failed';

@@ -14,7 +14,12 @@ import type {
   UsageFilter,
   UsageIncrement,
 } from './storage-backend.interface';
-import { StorageError, StorageUnavailableError } from './storage.errors';
+import {
+  StorageConflictError,
+  StorageError,
+  type StorageErrorClass,
+  StorageUnavailableError,
+} from './storage.errors';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import {
   checkData,
@@ -33,16 +38,17 @@ import { checkUsageFilter, checkUsageIncrements } from './usage-validation';
 
 const MAX_LIMIT = 100_000;
 
-/** PostgreSQL SQLSTATEs for a lost connection, a server starting or stopping, or no free slot. */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
-
-/** Error codes and messages of drivers that mean "the server is not there (any more)". */
-const UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|timed? ?out|closed|not open|Connection is closed|terminat|connect|topology|server selection|socket/i;
+/** The typed error of each class a backend puts its driver's errors in. */
+const ERROR_TYPES: Record<StorageErrorClass, new (m: string, b?: BackendKind) => StorageError> = {
+  unavailable: StorageUnavailableError,
+  conflict: StorageConflictError,
+  failed: StorageError,
+};
 
 /**
  * The rules that hold for every backend, written once: argument validation, and the translation
- * of driver errors into typed, redacted storage errors. It delegates everything else.
+ * of driver errors into typed, redacted storage errors (typed by the backend's own
+ * `classifyError`). It delegates everything else.
  */
 export class ValidatedStorage implements StorageBackend {
   constructor(
@@ -280,11 +286,8 @@ export class ValidatedStorage implements StorageBackend {
       const Redacted = err.constructor as new (m: string, b?: BackendKind) => StorageError;
       return new Redacted(message, err.backend);
     }
-    const code = (err as { code?: unknown })?.code;
-    const text = `${typeof code === 'string' ? code : ''} ${(err as Error)?.name ?? ''} ${raw}`;
-    const away =
-      UNAVAILABLE.test(text) || (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code));
-    const Type = away ? StorageUnavailableError : StorageError;
+    // The backend that owns the driver knows what its errors mean; this wrapper only types them.
+    const Type = ERROR_TYPES[this.inner.classifyError?.(err) ?? 'failed'];
     return new Type(`${this.kind} storage: ${message}`, this.kind);
   }
 }

@@ -32,6 +32,7 @@ import {
   toState,
 } from './mongodb/documents';
 import { EntryStore } from './mongodb/entries';
+import { classifyMongoError } from './mongodb/mongo-errors';
 import { MongoSession } from './mongodb/session';
 import { summarizeCredentials } from './mongodb/summary';
 import { parseMongoUri } from './mongodb/uri';
@@ -62,6 +63,7 @@ const nowSeconds = () => Date.now() / 1000;
 export class MongoBackend implements StorageBackend {
   readonly kind = 'mongodb' as const;
   readonly capabilities = { indexedStateFilters: false };
+  readonly classifyError = classifyMongoError;
   /** The database in use (see {@link MongoBackendOptions.database}). */
   readonly database: string;
   private readonly queueKey: string;

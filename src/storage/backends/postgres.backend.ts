@@ -4,6 +4,7 @@ import { redactSecrets, redactUrl } from '../../common/redact-url';
 import { StorageUnavailableError } from '../storage.errors';
 import { SQL_MIGRATIONS } from './sql/migrations';
 import { PgDriver } from './sql/pg-driver';
+import { classifyPgError } from './sql/pg-errors';
 import { SqlBackend } from './sql/sql.backend';
 import { POSTGRES_DIALECT } from './sql/sql-dialect';
 
@@ -53,6 +54,7 @@ export function postgresTls(dsn: string): PostgresTls {
 export class PostgresBackend extends SqlBackend {
   readonly kind = 'postgresql' as const;
   readonly capabilities = { indexedStateFilters: false };
+  readonly classifyError = classifyPgError;
   private dataSource?: DataSource;
   private readonly pool: { min: number; max: number };
 

@@ -22,6 +22,7 @@ import {
   sharedKeys,
   type SharedKeys,
 } from './redis/keys';
+import { classifyRedisError } from './redis/redis-errors';
 import { defineScripts, exec, SCRIPTS } from './redis/scripts';
 import { readSummary } from './redis/summary';
 import { redisUsage } from './redis/usage';
@@ -60,6 +61,7 @@ const nowSeconds = () => Date.now() / 1000;
 export class RedisBackend implements StorageBackend {
   readonly kind = 'valkey' as const;
   readonly capabilities = { indexedStateFilters: true };
+  readonly classifyError = classifyRedisError;
   private client?: Redis;
   private readonly url: URL;
   private readonly shared: SharedKeys;

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { StorageUnavailableError } from '../storage.errors';
 import { SQL_MIGRATIONS } from './sql/migrations';
 import { SqlBackend } from './sql/sql.backend';
+import { classifySqliteError } from './sql/sqlite-errors';
 import { SQLITE_DIALECT } from './sql/sql-dialect';
 import { registerSqliteFunctions, SqliteDriver } from './sql/sqlite-driver';
 
@@ -25,6 +26,7 @@ export interface SqliteBackendOptions {
 export class SqliteBackend extends SqlBackend {
   readonly kind = 'sqlite' as const;
   readonly capabilities = { indexedStateFilters: true };
+  readonly classifyError = classifySqliteError;
   private dataSource?: DataSource;
   private readonly file: string;
 

@@ -4,7 +4,7 @@ import type {
   Namespace,
   RecordFailureInput,
 } from '../../storage-backend.interface';
-import { StorageError } from '../../storage.errors';
+import { StorageConflictError, StorageError } from '../../storage.errors';
 import { forEachLimited, insertNew } from './bulk';
 import {
   cooldownPath,
@@ -112,7 +112,10 @@ export async function recordFailure(
       const result = await credentials.updateOne({ _id: name, ...guard }, { $set });
       if (result.matchedCount > 0) return true;
     }
-    throw new StorageError(`the error codes of ${name} kept changing; try again`, 'mongodb');
+    throw new StorageConflictError(
+      `the error codes of ${name} kept changing; try again`,
+      'mongodb',
+    );
   });
 }
 
