@@ -121,7 +121,9 @@ export async function selectBackend(
 
 /** One connect of `candidate` under the timeout; a failed one is closed before it throws. */
 async function connect(candidate: BackendCandidate, timeoutMs: number): Promise<StorageBackend> {
-  const storage = new ValidatedStorage(candidate.create(), candidate.secrets, candidate.rules);
+  const storage = new ValidatedStorage(candidate.create(), candidate.secrets, {
+    rules: candidate.rules,
+  });
   try {
     await withTimeout(
       storage.connect(),

@@ -20,6 +20,7 @@ import {
   type StorageErrorClass,
   StorageUnavailableError,
 } from './storage.errors';
+import { type StorageClock, SYSTEM_CLOCK } from './storage-clock';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import {
   checkData,
@@ -45,17 +46,30 @@ const ERROR_TYPES: Record<StorageErrorClass, new (m: string, b?: BackendKind) =>
   failed: StorageError,
 };
 
+export interface ValidatedStorageOptions {
+  /** The rules the arguments are checked against. Default STORAGE_RULES. */
+  rules?: StorageRules;
+  /** The clock of a summary's default `now`. Default the system clock. */
+  clock?: StorageClock;
+}
+
 /**
  * The rules that hold for every backend, written once: argument validation, and the translation
  * of driver errors into typed, redacted storage errors (typed by the backend's own
  * `classifyError`). It delegates everything else.
  */
 export class ValidatedStorage implements StorageBackend {
+  private readonly rules: StorageRules;
+  private readonly clock: StorageClock;
+
   constructor(
     private readonly inner: StorageBackend,
     private readonly secrets: readonly string[] = [],
-    private readonly rules: StorageRules = STORAGE_RULES,
-  ) {}
+    options: ValidatedStorageOptions = {},
+  ) {
+    this.rules = options.rules ?? STORAGE_RULES;
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+  }
 
   get kind() {
     return this.inner.kind;
@@ -183,7 +197,7 @@ export class ValidatedStorage implements StorageBackend {
     q.limit = q.limit ?? 50;
     q.status = q.status ?? 'all';
     q.cooldown = q.cooldown ?? 'all';
-    q.now = q.now ?? Date.now() / 1000;
+    q.now = q.now ?? this.clock.now() / 1000;
     if (!Number.isInteger(q.offset) || q.offset < 0) invalid('offset must be an integer >= 0');
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_LIMIT) {
       invalid(`limit must be an integer from 1 to ${MAX_LIMIT}`);

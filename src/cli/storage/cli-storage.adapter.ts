@@ -57,7 +57,9 @@ export class CliStore implements TransferSource {
   }
 
   private static async openCandidate(candidate: BackendCandidate): Promise<CliStore> {
-    const storage = new ValidatedStorage(candidate.create(), candidate.secrets, candidate.rules);
+    const storage = new ValidatedStorage(candidate.create(), candidate.secrets, {
+      rules: candidate.rules,
+    });
     const timeoutMs = validateEnv(process.env).STORAGE_CONNECT_TIMEOUT_MS;
     try {
       await withTimeout(

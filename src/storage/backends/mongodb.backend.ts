@@ -38,6 +38,7 @@ import { summarizeCredentials } from './mongodb/summary';
 import { parseMongoUri } from './mongodb/uri';
 import { mongoUsage } from './mongodb/usage';
 
+import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../storage-rules';
 
 export const MONGODB_BACKEND_NAME = 'MongoDB';
@@ -51,9 +52,9 @@ export interface MongoBackendOptions {
   connectTimeoutMs?: number;
   /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
   rules?: StorageRules;
+  /** Where "now" comes from (entry expiry, default cooldown time). Default the system clock. */
+  clock?: StorageClock;
 }
-
-const nowSeconds = () => Date.now() / 1000;
 
 /**
  * MongoDB, or a wire-compatible server such as FerretDB, through a mongoose connection and the
@@ -68,6 +69,7 @@ export class MongoBackend implements StorageBackend {
   readonly database: string;
   private readonly queueKey: string;
   private readonly rules: StorageRules;
+  private readonly nowSeconds: () => number;
   private opened?: { session: MongoSession; entries: EntryStore; config: ConfigStore };
 
   constructor(private readonly options: MongoBackendOptions) {
@@ -75,6 +77,7 @@ export class MongoBackend implements StorageBackend {
     this.database = options.database ?? database ?? 'gcli2api';
     this.queueKey = `${host ?? ''}/${this.database}`;
     this.rules = options.rules ?? STORAGE_RULES;
+    this.nowSeconds = secondsOf(options.clock ?? SYSTEM_CLOCK);
   }
 
   async connect(): Promise<void> {
@@ -86,7 +89,11 @@ export class MongoBackend implements StorageBackend {
       timeoutMs,
       this.queueKey,
     );
-    this.opened = { session, entries: new EntryStore(session), config: new ConfigStore(session) };
+    this.opened = {
+      session,
+      entries: new EntryStore(session, this.nowSeconds),
+      config: new ConfigStore(session),
+    };
   }
 
   async close(): Promise<void> {
@@ -155,7 +162,11 @@ export class MongoBackend implements StorageBackend {
     return docs.map((doc) => doc.filename ?? doc._id);
   }
 
-  async getState(ns: Namespace, name: string, now = nowSeconds()): Promise<CredentialState | null> {
+  async getState(
+    ns: Namespace,
+    name: string,
+    now = this.nowSeconds(),
+  ): Promise<CredentialState | null> {
     const projection = STATE_PROJECTION;
     const doc = await this.s.credentials(ns).findOne({ _id: name }, { projection });
     return doc ? toState(doc, now) : null;
@@ -171,13 +182,13 @@ export class MongoBackend implements StorageBackend {
       const projection = { _id: 1 };
       return (await this.s.credentials(ns).findOne({ _id: name }, { projection })) !== null;
     }
-    const update = { $set: { ...$set, updated_at: nowSeconds() } };
+    const update = { $set: { ...$set, updated_at: this.nowSeconds() } };
     return this.changed(await this.update(ns, name, update));
   }
 
   async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
     const path = cooldownPath(modelKey);
-    const updatedAt = { updated_at: nowSeconds() };
+    const updatedAt = { updated_at: this.nowSeconds() };
     const update =
       until === null
         ? { $unset: { [path]: '' as const }, $set: updatedAt }
@@ -187,7 +198,7 @@ export class MongoBackend implements StorageBackend {
 
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
     const update: mongo.UpdateFilter<CredentialDoc> = {
-      $set: { last_success: input.at ?? nowSeconds(), error_codes: [] },
+      $set: { last_success: input.at ?? this.nowSeconds(), error_codes: [] },
       $inc: { call_count: 1 },
     };
     if (input.modelKey !== undefined) update.$unset = { [cooldownPath(input.modelKey)]: '' };

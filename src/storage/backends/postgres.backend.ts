@@ -8,6 +8,7 @@ import { classifyPgError } from './sql/pg-errors';
 import { SqlBackend } from './sql/sql.backend';
 import { POSTGRES_DIALECT } from './sql/sql-dialect';
 
+import type { StorageClock } from '../storage-clock';
 import type { StorageRules } from '../storage-rules';
 
 export const POSTGRES_BACKEND_NAME = 'PostgreSQL';
@@ -29,6 +30,8 @@ export interface PostgresBackendOptions {
   connectTimeoutMs?: number;
   /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
   rules?: StorageRules;
+  /** Where "now" comes from (entry expiry, default cooldown time). Default the system clock. */
+  clock?: StorageClock;
 }
 
 /** The TLS settings a DSN asks for, and the DSN to hand to node-postgres. */
@@ -59,7 +62,7 @@ export class PostgresBackend extends SqlBackend {
   private readonly pool: { min: number; max: number };
 
   constructor(private readonly options: PostgresBackendOptions) {
-    super(POSTGRES_DIALECT, options.rules);
+    super(POSTGRES_DIALECT, options.rules, options.clock);
     this.pool = { min: options.poolMin ?? 2, max: options.poolMax ?? 10 };
   }
 

@@ -27,6 +27,7 @@ import { defineScripts, exec, SCRIPTS } from './redis/scripts';
 import { readSummary } from './redis/summary';
 import { redisUsage } from './redis/usage';
 
+import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../storage-rules';
 
 export const REDIS_BACKEND_NAME = 'Valkey/Redis';
@@ -42,6 +43,8 @@ export interface RedisBackendOptions {
   commandTimeoutMs?: number;
   /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
   rules?: StorageRules;
+  /** Where "now" comes from (entry expiry, default cooldown time). Default the system clock. */
+  clock?: StorageClock;
 }
 
 /** Upper bound of the wait between reconnection attempts, in milliseconds. */
@@ -50,8 +53,6 @@ const MAX_BACKOFF_MS = 5_000;
 const UPSERT_CHUNK = 1_000;
 
 const CLOSED = `${REDIS_BACKEND_NAME} storage is closed (or was never connected)`;
-
-const nowSeconds = () => Date.now() / 1000;
 
 /**
  * Valkey or Redis over one ioredis connection. Data and state live in separate keys, a ZSET keeps
@@ -68,10 +69,12 @@ export class RedisBackend implements StorageBackend {
   private readonly creds: Record<Namespace, CredentialKeys>;
   private readonly usage: ReturnType<typeof redisUsage>;
   private readonly rules: StorageRules;
+  private readonly nowSeconds: () => number;
 
   constructor(private readonly options: RedisBackendOptions) {
     const prefix = options.keyPrefix ?? 'gcli:';
     this.rules = options.rules ?? STORAGE_RULES;
+    this.nowSeconds = secondsOf(options.clock ?? SYSTEM_CLOCK);
     this.url = URL.canParse(options.url) ? new URL(options.url) : new URL('redis://invalid');
     this.shared = sharedKeys(prefix);
     this.usage = redisUsage(prefix);
@@ -183,7 +186,11 @@ export class RedisBackend implements StorageBackend {
     return this.run((c) => c.zrange(this.creds[ns].index, 0, -1));
   }
 
-  async getState(ns: Namespace, name: string, now = nowSeconds()): Promise<CredentialState | null> {
+  async getState(
+    ns: Namespace,
+    name: string,
+    now = this.nowSeconds(),
+  ): Promise<CredentialState | null> {
     return decodeState(await this.run((c) => c.hgetall(this.creds[ns].state(name))), now);
   }
 
@@ -196,7 +203,7 @@ export class RedisBackend implements StorageBackend {
   }
 
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
-    const at = input.at ?? nowSeconds();
+    const at = input.at ?? this.nowSeconds();
     return this.run((c) => SCRIPTS.recordSuccess(c, this.creds[ns], name, at, input.modelKey));
   }
 
@@ -215,7 +222,7 @@ export class RedisBackend implements StorageBackend {
   }
 
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
-    const now = query.now ?? nowSeconds();
+    const now = query.now ?? this.nowSeconds();
     return this.run((c) => readSummary(c, this.creds[ns], { ...query, now }));
   }
 

@@ -9,6 +9,7 @@ import { classifySqliteError } from './sql/sqlite-errors';
 import { SQLITE_DIALECT } from './sql/sql-dialect';
 import { registerSqliteFunctions, SqliteDriver } from './sql/sqlite-driver';
 
+import type { StorageClock } from '../storage-clock';
 import type { StorageRules } from '../storage-rules';
 
 export const SQLITE_BACKEND_NAME = 'SQLite';
@@ -20,6 +21,8 @@ export interface SqliteBackendOptions {
   busyTimeoutMs?: number;
   /** The rotation rules to enforce (how many error codes to keep...). Default STORAGE_RULES. */
   rules?: StorageRules;
+  /** Where "now" comes from (entry expiry, default cooldown time). Default the system clock. */
+  clock?: StorageClock;
 }
 
 /** SQLite through TypeORM (connection and migrations) and better-sqlite3 (statements), in WAL mode. */
@@ -31,7 +34,7 @@ export class SqliteBackend extends SqlBackend {
   private readonly file: string;
 
   constructor(private readonly options: SqliteBackendOptions) {
-    super(SQLITE_DIALECT, options.rules);
+    super(SQLITE_DIALECT, options.rules, options.clock);
     this.file = resolve(options.file);
   }
 

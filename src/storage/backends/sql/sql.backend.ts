@@ -27,6 +27,7 @@ import {
   META_STATEMENTS as META,
 } from './sql-statements';
 import { usageSql } from './usage-sql';
+import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../../storage-rules';
 
 type StateRow = {
@@ -45,8 +46,6 @@ type StateRow = {
 /** Expired entries are purged on one write in this many. */
 const PURGE_EVERY = 200;
 
-const nowSeconds = () => Date.now() / 1000;
-
 /**
  * Everything PostgreSQL and SQLite share: the statements, row mapping and the storage rules.
  * A subclass opens the connection (`open`), closes it (`shutdown`) and describes it (`describe`).
@@ -60,10 +59,15 @@ export abstract class SqlBackend implements StorageBackend {
   } satisfies Record<Namespace, CredentialStatements>;
   private writes = 0;
 
+  private readonly nowSeconds: () => number;
+
   protected constructor(
     private readonly dialect: SqlDialect,
     private readonly rules: StorageRules = STORAGE_RULES,
-  ) {}
+    clock: StorageClock = SYSTEM_CLOCK,
+  ) {
+    this.nowSeconds = secondsOf(clock);
+  }
 
   /** Opens the connection, runs the migrations and returns a driver over it. */
   protected abstract open(): Promise<SqlDriver>;
@@ -101,7 +105,7 @@ export abstract class SqlBackend implements StorageBackend {
   async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
     const t = this.tables[ns];
     const existed = await this.db.get(t.exists, [name]);
-    const now = nowSeconds();
+    const now = this.nowSeconds();
     await this.db.run(t.upsert, [name, JSON.stringify(data), null, now, now]);
     await this.bump();
     return { created: !existed };
@@ -112,7 +116,7 @@ export abstract class SqlBackend implements StorageBackend {
     items: ReadonlyArray<{ name: string; data: CredentialData }>,
   ) {
     const t = this.tables[ns];
-    const now = nowSeconds();
+    const now = this.nowSeconds();
     const unique = new Map(items.map((item) => [item.name, item.data]));
     const before = await this.count(t.count);
     const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), null, now, now]);
@@ -123,7 +127,7 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
-    const params = [JSON.stringify(data), nowSeconds(), name];
+    const params = [JSON.stringify(data), this.nowSeconds(), name];
     return (await this.db.run(this.tables[ns].setData, params)) > 0;
   }
 
@@ -141,14 +145,18 @@ export abstract class SqlBackend implements StorageBackend {
     return rows.map((row) => row.filename);
   }
 
-  async getState(ns: Namespace, name: string, now = nowSeconds()): Promise<CredentialState | null> {
+  async getState(
+    ns: Namespace,
+    name: string,
+    now = this.nowSeconds(),
+  ): Promise<CredentialState | null> {
     const row = await this.db.get<StateRow>(this.tables[ns].getState, [name]);
     return row ? this.toState(row, now) : null;
   }
 
   async updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
     const t = this.tables[ns];
-    const now = nowSeconds();
+    const now = this.nowSeconds();
     const steps = [];
     if (patch.disabled !== undefined) {
       steps.push({ sql: t.setDisabled, params: [patch.disabled ? 1 : 0, now, name] });
@@ -167,13 +175,13 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
-    const params = [modelKey, until, nowSeconds(), name];
+    const params = [modelKey, until, this.nowSeconds(), name];
     return this.changed(await this.db.run(this.tables[ns].setCooldown, params));
   }
 
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
     const t = this.tables[ns];
-    const at = input.at ?? nowSeconds();
+    const at = input.at ?? this.nowSeconds();
     const changes =
       input.modelKey === undefined
         ? await this.db.run(t.recordSuccessNoModel, [at, name])
@@ -195,7 +203,7 @@ export abstract class SqlBackend implements StorageBackend {
     ns: Namespace,
     items: ReadonlyArray<{ name: string; state: CredentialState }>,
   ) {
-    const now = nowSeconds();
+    const now = this.nowSeconds();
     const rows = items.map(({ name, state: s }) => [
       s.disabled ? 1 : 0,
       JSON.stringify(s.errorCodes),
@@ -213,7 +221,7 @@ export abstract class SqlBackend implements StorageBackend {
 
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
     const t = this.tables[ns];
-    const { offset = 0, limit = 50, now = nowSeconds() } = query;
+    const { offset = 0, limit = 50, now = this.nowSeconds() } = query;
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (query.status === 'enabled') clauses.push('disabled = FALSE');
@@ -257,7 +265,7 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async setConfig(key: string, value: unknown) {
-    await this.db.run(CONFIG.set, [key, JSON.stringify(value), nowSeconds()]);
+    await this.db.run(CONFIG.set, [key, JSON.stringify(value), this.nowSeconds()]);
     await this.bump();
   }
 
@@ -266,7 +274,7 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async updateConfig(set: Record<string, unknown>, remove: readonly string[] = []) {
-    const now = nowSeconds();
+    const now = this.nowSeconds();
     const writes = Object.entries(set).map(([key, value]) => ({
       sql: CONFIG.set,
       params: [key, JSON.stringify(value), now],
@@ -284,27 +292,27 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async setEntry(key: string, value: string, ttlMs: number) {
-    await this.db.run(ENTRY.set, [key, value, nowSeconds() + ttlMs / 1000]);
+    await this.db.run(ENTRY.set, [key, value, this.nowSeconds() + ttlMs / 1000]);
     await this.maybePurge();
   }
 
   async setEntryIfAbsent(key: string, value: string, ttlMs: number) {
-    const now = nowSeconds();
+    const now = this.nowSeconds();
     const changes = await this.db.run(ENTRY.setIfAbsent, [key, value, now + ttlMs / 1000, now]);
     await this.maybePurge();
     return changes > 0;
   }
 
   async getEntry(key: string) {
-    const row = await this.db.get<{ value: string }>(ENTRY.get, [key, nowSeconds()]);
+    const row = await this.db.get<{ value: string }>(ENTRY.get, [key, this.nowSeconds()]);
     return row ? row.value : null;
   }
 
   async deleteEntry(key: string, expected?: string) {
     const changes =
       expected === undefined
-        ? await this.db.run(ENTRY.delete, [key, nowSeconds()])
-        : await this.db.run(ENTRY.deleteIf, [key, nowSeconds(), expected]);
+        ? await this.db.run(ENTRY.delete, [key, this.nowSeconds()])
+        : await this.db.run(ENTRY.deleteIf, [key, this.nowSeconds(), expected]);
     return changes > 0;
   }
 
@@ -355,6 +363,6 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   private async maybePurge() {
-    if (++this.writes % PURGE_EVERY === 0) await this.db.run(ENTRY.purge, [nowSeconds()]);
+    if (++this.writes % PURGE_EVERY === 0) await this.db.run(ENTRY.purge, [this.nowSeconds()]);
   }
 }
