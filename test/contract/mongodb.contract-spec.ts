@@ -5,16 +5,14 @@ import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { serverUrl } from '../support/server-env';
 import { freePort } from '../support/servers';
 import { describeStorageContract } from './storage-contract';
+import { connected } from './storage-target';
 
 const SERVER = serverUrl('mongodb');
 const databases: string[] = [];
 let refusedPort = 0;
 
-const open = async (options: Partial<MongoBackendOptions> = {}) => {
-  const storage = new ValidatedStorage(new MongoBackend({ uri: SERVER.url!, ...options }));
-  await storage.connect();
-  return storage;
-};
+const open = (options: Partial<MongoBackendOptions> = {}) =>
+  connected(new MongoBackend({ uri: SERVER.url!, ...options }), options);
 
 /** A database name of its own, dropped again by `cleanup`. */
 const freshDatabase = () => {
@@ -58,9 +56,12 @@ describeStorageContract(
   {
     name: 'mongodb',
     unavailable: () => SERVER.reason ?? null,
-    async create() {
+    async create(options) {
       const database = freshDatabase();
-      return { storage: await open({ database }), another: () => open({ database }) };
+      return {
+        storage: await open({ database, ...options }),
+        another: (o) => open({ database, ...o }),
+      };
     },
     createUnreachable() {
       const uri = `mongodb://gcli:hunter2@127.0.0.1:${refusedPort}/x`;

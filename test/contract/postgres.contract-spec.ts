@@ -10,16 +10,14 @@ import { StorageUnavailableError } from '../../src/storage/storage.errors';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { createPostgresDatabase, dropPostgresDatabase, freePort } from '../support/servers';
 import { describeStorageContract } from './storage-contract';
+import { connected } from './storage-target';
 
 const ADMIN_DSN = process.env.TEST_POSTGRES_DSN;
 const databases: string[] = [];
 let refusedPort = 0;
 
-const open = async (dsn: string, options: Partial<PostgresBackendOptions> = {}) => {
-  const storage = new ValidatedStorage(new PostgresBackend({ dsn, ...options }));
-  await storage.connect();
-  return storage;
-};
+const open = (dsn: string, options: Partial<PostgresBackendOptions> = {}) =>
+  connected(new PostgresBackend({ dsn, ...options }), options);
 
 /** A fresh, empty database of its own, dropped again by `cleanup`. */
 const freshDatabase = async () => {
@@ -69,9 +67,9 @@ describeStorageContract(
     unavailable: () =>
       process.env.TEST_POSTGRES_UNAVAILABLE ??
       (ADMIN_DSN ? null : 'TEST_POSTGRES_DSN is not set (the global setup starts PostgreSQL)'),
-    async create() {
+    async create(options) {
       const dsn = await freshDatabase();
-      return { storage: await open(dsn), another: () => open(dsn) };
+      return { storage: await open(dsn, options), another: (o) => open(dsn, o) };
     },
     createUnreachable() {
       const dsn = `postgres://gcli:hunter2@127.0.0.1:${refusedPort}/x`;

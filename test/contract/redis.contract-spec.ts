@@ -8,6 +8,7 @@ import type {
 } from '../../src/storage/storage-backend.interface';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { describeStorageContract } from './storage-contract';
+import { connected, type StoreOptions } from './storage-target';
 
 const url = process.env.TEST_REDIS_URL;
 /** Key prefixes made by the current test; each test gets its own, so tests share one server. */
@@ -21,11 +22,8 @@ const newPrefix = () => {
   return prefix;
 };
 
-const open = async (keyPrefix: string): Promise<StorageBackend> => {
-  const storage = new ValidatedStorage(new RedisBackend({ url: url!, keyPrefix }));
-  await storage.connect();
-  return storage;
-};
+const open = (keyPrefix: string, options: Partial<StoreOptions> = {}): Promise<StorageBackend> =>
+  connected(new RedisBackend({ url: url!, keyPrefix, ...options }), options);
 
 /** Runs `op` with a client of its own on the test server. */
 async function withClient<T>(op: (client: Redis) => Promise<T>): Promise<T> {
@@ -159,14 +157,15 @@ function matches(state: CredentialState, q: SummaryQuery): boolean {
 describeStorageContract(
   {
     name: 'valkey',
+    serverTimedEntries: true,
     unavailable: () =>
       url
         ? null
         : (process.env.TEST_REDIS_UNAVAILABLE ??
           'TEST_REDIS_URL is not set (run the test global setup or point it at a server)'),
-    async create() {
+    async create(options) {
       const prefix = (storePrefix = newPrefix());
-      return { storage: await open(prefix), another: () => open(prefix) };
+      return { storage: await open(prefix, options), another: (o) => open(prefix, o) };
     },
     createUnreachable() {
       // Port 1 refuses connections: nothing listens there on a test machine.

@@ -5,23 +5,21 @@ import { SqliteBackend } from '../../src/storage/backends/sqlite.backend';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { tempDir } from '../support/temp-dir';
 import { describeStorageContract } from './storage-contract';
+import { connected, type StoreOptions } from './storage-target';
 
 let dir: ReturnType<typeof tempDir> | undefined;
 
-const open = async (file: string) => {
-  const storage = new ValidatedStorage(new SqliteBackend({ file }));
-  await storage.connect();
-  return storage;
-};
+const open = (file: string, options: Partial<StoreOptions> = {}) =>
+  connected(new SqliteBackend({ file, ...options }), options);
 
 describeStorageContract(
   {
     name: 'sqlite',
     unavailable: () => null,
-    async create() {
+    async create(options) {
       dir = tempDir();
       const file = join(dir.path, 'credentials.db');
-      return { storage: await open(file), another: () => open(file) };
+      return { storage: await open(file, options), another: (o) => open(file, o) };
     },
     createUnreachable() {
       const blocker = join(tempDir().path, 'a-file');

@@ -1,27 +1,33 @@
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
-import { credentialGroup } from './groups/credentials.group';
-import { restoreGroup } from './groups/restore.group';
-import { stateGroup } from './groups/state.group';
-import { summaryGroup } from './groups/summary.group';
-import { configGroup } from './groups/config.group';
-import { entriesGroup } from './groups/entries.group';
-import { lifecycleGroup } from './groups/lifecycle.group';
-import { problemGroup } from './groups/problem.group';
-import { usageGroup } from './groups/usage.group';
-import type { ContractContext, StorageTarget } from './storage-target';
+import { FrozenClock } from '../support/frozen-clock';
+import { changeFeedGroup } from './groups/changes/change-feed.group';
+import { credentialGroup } from './groups/credentials/credentials.group';
+import { problemGroup } from './groups/credentials/problem.group';
+import { restoreGroup } from './groups/credentials/restore.group';
+import { rulesGroup } from './groups/credentials/rules.group';
+import { stateGroup } from './groups/credentials/state.group';
+import { summaryGroup } from './groups/credentials/summary.group';
+import { entriesGroup } from './groups/ephemeral/entries.group';
+import { lifecycleGroup } from './groups/lifecycle/lifecycle.group';
+import { configGroup } from './groups/settings/config.group';
+import { usageGroup } from './groups/usage/usage.group';
+import type { ContractContext, StorageTarget, StoreOptions } from './storage-target';
 
 export type { StorageTarget } from './storage-target';
 
-const GROUPS = [
-  credentialGroup,
-  stateGroup,
-  restoreGroup,
-  summaryGroup,
-  configGroup,
-  entriesGroup,
-  lifecycleGroup,
-  problemGroup,
-  usageGroup,
+type Group = (ctx: ContractContext) => void;
+
+/** The groups of each role store (src/storage/stores), then the whole backend's lifecycle. */
+const ROLES: ReadonlyArray<[string, Group[]]> = [
+  [
+    'credential store',
+    [credentialGroup, stateGroup, restoreGroup, summaryGroup, problemGroup, rulesGroup],
+  ],
+  ['settings store', [configGroup]],
+  ['ephemeral store', [entriesGroup]],
+  ['change feed', [changeFeedGroup]],
+  ['usage store', [usageGroup]],
+  ['lifecycle', [lifecycleGroup]],
 ];
 
 /**
@@ -45,7 +51,8 @@ export function describeStorageContract(
 
   describeOrSkip(`${target.name} storage contract`, () => {
     let current: StorageBackend | undefined;
-    let another: (() => Promise<StorageBackend>) | undefined;
+    let another: ((options: StoreOptions) => Promise<StorageBackend>) | undefined;
+    let clock: FrozenClock | undefined;
     const extra: StorageBackend[] = [];
     const ctx: ContractContext = {
       target,
@@ -53,16 +60,21 @@ export function describeStorageContract(
         if (!current) throw new Error('no store: used outside a test');
         return current;
       },
-      second: async () => {
-        if (!another) throw new Error('no store: used outside a test');
-        const handle = await another();
+      get clock() {
+        if (!clock) throw new Error('no clock: used outside a test');
+        return clock;
+      },
+      second: async (options = {}) => {
+        if (!another || !clock) throw new Error('no store: used outside a test');
+        const handle = await another({ clock, ...options });
         extra.push(handle);
         return handle;
       },
     };
 
     beforeEach(async () => {
-      ({ storage: current, another } = await target.create());
+      clock = new FrozenClock();
+      ({ storage: current, another } = await target.create({ clock }));
     });
     afterEach(async () => {
       for (const handle of [current, ...extra.splice(0)]) await handle?.close().catch(() => {});
@@ -70,7 +82,11 @@ export function describeStorageContract(
       await target.cleanup?.();
     });
 
-    for (const group of GROUPS) group(ctx);
+    for (const [role, groups] of ROLES) {
+      describe(role, () => {
+        for (const group of groups) group(ctx);
+      });
+    }
     extras?.(ctx);
   });
 }

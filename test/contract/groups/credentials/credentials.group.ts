@@ -1,4 +1,4 @@
-import type { ContractContext } from '../storage-target';
+import type { ContractContext } from '../../storage-target';
 
 const cred = (n: number | string) => ({
   client_id: `client-${n}`,

@@ -1,5 +1,5 @@
-import type { CredentialState } from '../../../src/storage/storage-backend.interface';
-import type { ContractContext } from '../storage-target';
+import type { CredentialState } from '../../../../src/storage/storage-backend.interface';
+import type { ContractContext } from '../../storage-target';
 
 const restored: CredentialState = {
   disabled: true,

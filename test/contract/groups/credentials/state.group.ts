@@ -1,4 +1,4 @@
-import type { ContractContext } from '../storage-target';
+import type { ContractContext } from '../../storage-target';
 
 const data = { refresh_token: 'r', client_id: 'c', client_secret: 's' };
 

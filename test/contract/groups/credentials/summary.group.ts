@@ -1,4 +1,4 @@
-import type { ContractContext } from '../storage-target';
+import type { ContractContext } from '../../storage-target';
 
 const NOW = 1_800_000_000;
 const secretData = (i: number) => ({

@@ -1,5 +1,5 @@
-import { StorageValidationError } from '../../../src/storage/storage.errors';
-import type { ContractContext } from '../storage-target';
+import { StorageValidationError } from '../../../../src/storage/storage.errors';
+import type { ContractContext } from '../../storage-target';
 
 const VALUES: Array<[string, unknown]> = [
   ['string', 'abc'],

@@ -1,5 +1,5 @@
-import type { UsageIncrement } from '../../../src/storage/storage-backend.interface';
-import type { ContractContext } from '../storage-target';
+import type { UsageIncrement } from '../../../../src/storage/storage-backend.interface';
+import type { ContractContext } from '../../storage-target';
 
 const inc = (
   day: string,
