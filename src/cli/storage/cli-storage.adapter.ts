@@ -32,7 +32,8 @@ export interface OpenOptions {
 /**
  * Every storage access of the command line goes through here, on the server's own backends
  * (built by the same `storageCandidates` factory and wrapped in the same `ValidatedStorage`).
- * When StorageBackend is split into role stores, this file is the one place to change.
+ * The command line opens, migrates and closes stores, so it keeps the whole StorageBackend (the
+ * intersection of the role stores) rather than one role.
  */
 export class CliStore implements TransferSource {
   private constructor(
