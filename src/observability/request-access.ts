@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
+import { logLevelEnabled } from '../common/gateway-logger';
 import type { UsageBuffer } from '../usage/usage-buffer';
 import type { RequestContext } from './request-context';
 
@@ -36,13 +37,15 @@ export interface RequestEnd {
 
 /**
  * After a model call (a request that made upstream attempts): its tokens go to the usage buffer
- * and one access log line is written: route, model, credential name, attempts, status, latency
+ * and one access log line is written (when LOG_LEVEL lets info lines through): route, model, credential name, attempts, status, latency
  * and tokens. Other requests leave nothing.
  */
 export function closeRequestContext(context: RequestContext, end: RequestEnd): void {
   if (context.attempts === 0) return;
   const { id, model, credential, tokens, namespace = 'geminicli' } = context;
   if (tokens && model && credential) context.usage?.tokens(namespace, credential, model, tokens);
+  // Built only when written: below LOG_LEVEL=info (a common production choice) it costs nothing.
+  if (!logLevelEnabled('info')) return;
   access.log({
     msg: 'model call',
     request_id: id,
