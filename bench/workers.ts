@@ -11,10 +11,10 @@
  * 1 client, added p50 <= 0.5 ms and added p99 <= 3 ms. A miss is reported, not fatal.
  * Knobs: BENCH_SECONDS (default 6) per figure.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { freePort } from '../test/support/servers';
 import { check, type Figures, openPool, run, summarize, type Target } from './proxy/load';
+import { cpuSeconds, treeRssMiB } from './proxy/proc-stats';
 import {
   API_KEY,
   type BenchProcess,
@@ -26,55 +26,8 @@ import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_MS = 1_000;
-const TICKS_PER_SECOND = 100;
 const JSON_TYPE = { 'content-type': 'application/json' };
 const CONTENTS = [{ role: 'user', parts: [{ text: 'Hello' }] }];
-
-/** The process and its children (a primary's workers): pids read from /proc. */
-function processTree(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]) ?? []));
-  return tree;
-}
-
-/** CPU seconds (user + system) used so far by the process tree of `pid`. */
-function cpuSeconds(pid: number): number {
-  let ticks = 0;
-  for (const member of processTree(pid)) {
-    try {
-      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  return ticks / TICKS_PER_SECOND;
-}
-
-/** Resident memory of the process tree, MiB. */
-function treeRssMiB(pid: number): number {
-  let kb = 0;
-  for (const member of processTree(pid)) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${member}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  return kb / 1024;
-}
 
 interface Subject {
   name: string;

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ApiModule } from './api/api.module';
 import { AuthModule } from './auth/auth.module';
 import { PanelModule } from './control-panel/panel.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { GatewayConfigModule } from './config/gateway-config.module';
 import { HttpErrorFilter } from './common/http-error.filter';
-import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { gatewayEnv, validateEnv } from './env/env.schema';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -51,9 +50,6 @@ import { UsageModule } from './usage/usage.module';
     ObservabilityModule,
     UsageModule,
   ],
-  providers: [
-    { provide: APP_FILTER, useClass: HttpErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
-  ],
+  providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class AppModule {}

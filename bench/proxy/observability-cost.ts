@@ -1,8 +1,8 @@
 /**
  * What the observability layer adds to one model call, measured in this process without the
- * network: the HTTP metrics and request id middlewares, one upstream attempt noted (metrics,
- * request context, usage buffer), the answer's usage noted, and the access log line written
- * (text and JSON) to a log file, against the same request and response objects with none of it.
+ * network: the request observer middleware (in-flight count, HTTP metrics, request id and
+ * context), one upstream attempt noted (metrics, request context, usage buffer), the answer's
+ * usage noted, and the access log line written (text and JSON) to a log file, against the same request and response objects with none of it.
  * Run with `npm run bench:observability`; the proxy bench (`bench:proxy`) shows the same end to
  * end, where on a shared machine its noise is larger than this cost.
  */
@@ -10,14 +10,10 @@ import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { GatewayLogger } from '../../src/common/gateway-logger';
 import { LogFile } from '../../src/logs/log-file';
-import { httpMetricsMiddleware } from '../../src/metrics/http-metrics.middleware';
+import type { IncomingMessage } from 'node:http';
+import { InFlightRequests } from '../../src/lifecycle/in-flight-requests';
 import { noteUpstreamAttempt, noteUsage } from '../../src/metrics/upstream-metrics';
-import { runInRequest } from '../../src/observability/request-context';
-import {
-  REQUEST_CONTEXT,
-  requestIdMiddleware,
-  type RequestWithContext,
-} from '../../src/observability/request-id.middleware';
+import { requestObserver } from '../../src/observability/request-observer.middleware';
 import { UsageBuffer } from '../../src/usage/usage-buffer';
 import { tempDir } from '../../test/support/temp-dir';
 import { runBench } from '../run-bench';
@@ -40,7 +36,7 @@ function fakeCall() {
     headers: {},
     baseUrl: '',
     route: { path: '/v1/chat/completions' },
-  }) as unknown as RequestWithContext;
+  }) as unknown as IncomingMessage;
   const res = Object.assign(new EventEmitter(), {
     headersSent: true,
     statusCode: 200,
@@ -60,9 +56,7 @@ function measure(body: () => void): number {
 async function main() {
   const dir = tempDir('gcli-bench-obs-');
   const usage = new UsageBuffer();
-  const metrics = httpMetricsMiddleware();
-  const ids = requestIdMiddleware(usage);
-  const next = () => undefined;
+  const observe = requestObserver(new InFlightRequests(), usage);
 
   const bare = () => {
     const { res } = fakeCall();
@@ -70,9 +64,7 @@ async function main() {
   };
   const observed = () => {
     const { req, res } = fakeCall();
-    metrics(req, res as never, next);
-    ids(req, res as never, next);
-    runInRequest(req[REQUEST_CONTEXT]!, () => {
+    observe(req, res as never, () => {
       noteUpstreamAttempt({
         ns: 'geminicli',
         model: 'gemini-2.5-pro',

@@ -1,4 +1,5 @@
-import { GatewayLogger } from './gateway-logger';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { GatewayLogger, logLevelEnabled } from './gateway-logger';
 import { runInRequest } from '../observability/request-context';
 
 describe('GatewayLogger', () => {
@@ -68,5 +69,23 @@ describe('GatewayLogger in text format', () => {
     expect(lines[0]).toMatch(
       /\[INFO\] \[Access\] model call model="gemini 2.5" client_secret=\[redacted\] request_id=req-2\n$/,
     );
+  });
+});
+
+describe('logLevelEnabled', () => {
+  afterEach(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it("follows the level of the app's GatewayLogger, so unseen lines need not be built", () => {
+    const logger = new GatewayLogger('warn', { append: () => undefined });
+    Logger.overrideLogger(logger);
+    expect(logLevelEnabled('info')).toBe(false);
+    expect(logLevelEnabled('warn')).toBe(true);
+    logger.setLevel('info');
+    expect(logLevelEnabled('info')).toBe(true);
+  });
+
+  it('lets every line through when the app logs through another logger', () => {
+    Logger.overrideLogger(new ConsoleLogger());
+    expect(logLevelEnabled('debug')).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import pino, { type Logger as Pino } from 'pino';
 import { currentRequest } from '../observability/request-context';
 import { redactFields, textFields } from './log-fields';
@@ -69,6 +69,11 @@ export class GatewayLogger implements LoggerService {
     this.threshold = LEVELS.indexOf(level);
   }
 
+  /** Whether lines of `level` are written now. */
+  enabled(level: GatewayLogLevel): boolean {
+    return LEVELS.indexOf(level) <= this.threshold;
+  }
+
   log(message: unknown, context?: string) {
     this.write('log', message, context);
   }
@@ -127,4 +132,21 @@ function textLine({ level, msg, context, requestId, fields }: LogEvent): string 
   const text = raw.replace(/\r\n|\r|\n/g, ' ⏎ ');
   const where = context ? `[${context}] ` : '';
   return `[${stamp(new Date())}] [${level.toUpperCase()}] ${where}${text}\n`;
+}
+
+/** Reads the logger Nest's `Logger` instances write through (a protected static of Nest's). */
+class ActiveLogger extends Logger {
+  static get(): LoggerService | undefined {
+    return Logger.staticInstanceRef;
+  }
+}
+
+/**
+ * Whether a line of `level` would be written by the app's logger: lets a caller skip building a
+ * line nobody will see (the access line of every model call). True unless the app logs through a
+ * GatewayLogger whose level drops it.
+ */
+export function logLevelEnabled(level: GatewayLogLevel): boolean {
+  const active = ActiveLogger.get();
+  return !(active instanceof GatewayLogger) || active.enabled(level);
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 /**
  * Counts the HTTP requests being answered, so a shutdown can wait for them. Once `drain()` has
@@ -11,21 +11,21 @@ export class InFlightRequests {
   private readonly idleWaiters = new Set<() => void>();
   private readonly drainListeners = new Set<() => void>();
 
-  /** Express middleware that counts each request until its response ends or its socket closes. */
-  readonly middleware = (_req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+  /**
+   * Counts `res` until `leave()` (called when its response closes, which every response does,
+   * after its end or when its socket goes); a response started while draining closes its
+   * connection.
+   */
+  enter(res: ServerResponse): void {
     this.count += 1;
     if (this.draining) res.setHeader('Connection', 'close');
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      this.count -= 1;
-      if (this.count === 0) for (const wake of this.idleWaiters) wake();
-    };
-    res.once('finish', finish);
-    res.once('close', finish);
-    next();
-  };
+  }
+
+  /** The response counted by `enter` closed. */
+  leave(): void {
+    this.count -= 1;
+    if (this.count === 0) for (const wake of this.idleWaiters) wake();
+  }
 
   /** Requests being answered now. */
   get size(): number {

@@ -11,8 +11,21 @@ const DAY_MS = 86_400_000;
  * becomes one increment per credential, model and metric. What it holds when the process dies
  * is lost (at most one flush interval of counts).
  */
+/** The counters of one credential and model on one day, by metric. */
+interface Counters {
+  day: string;
+  ns: Namespace;
+  credential: string;
+  model: string;
+  by: Map<string, number>;
+}
+
 export class UsageBuffer {
-  private pending = new Map<string, UsageIncrement>();
+  /**
+   * By day, namespace, credential and model: one key and one lookup per call, however many
+   * counters it moves (a call moves up to five).
+   */
+  private pending = new Map<string, Counters>();
   /** The current day and the unix milliseconds at which it ends: a day string per call is costly. */
   private day = '';
   private dayEnds = 0;
@@ -22,30 +35,34 @@ export class UsageBuffer {
 
   /** One upstream attempt: a request, and a success or a failure with its status. */
   attempt(ns: Namespace, credential: string, model: string, outcome: 'success' | number): void {
-    const day = this.today();
-    this.add(day, ns, credential, model, 'requests', 1);
-    const metric = outcome === 'success' ? 'successes' : `failures:${outcome}`;
-    this.add(day, ns, credential, model, metric, 1);
+    const counters = this.counters(this.today(), ns, credential, model);
+    add(counters, 'requests', 1);
+    add(counters, outcome === 'success' ? 'successes' : `failures:${outcome}`, 1);
   }
 
   /** The tokens of a call's answer, for the credential that served it. */
   tokens(ns: Namespace, credential: string, model: string, tokens: TokenUsage): void {
-    const day = this.today();
-    this.add(day, ns, credential, model, 'input_tokens', tokens.input);
-    this.add(day, ns, credential, model, 'output_tokens', tokens.output);
-    this.add(day, ns, credential, model, 'thinking_tokens', tokens.thinking);
+    const counters = this.counters(this.today(), ns, credential, model);
+    add(counters, 'input_tokens', tokens.input);
+    add(counters, 'output_tokens', tokens.output);
+    add(counters, 'thinking_tokens', tokens.thinking);
   }
 
   /** Takes everything gathered so far, leaving the buffer empty. */
   drain(): UsageIncrement[] {
-    const taken = [...this.pending.values()];
+    const taken: UsageIncrement[] = [];
+    for (const { day, ns, credential, model, by } of this.pending.values()) {
+      for (const [metric, count] of by)
+        taken.push({ day, ns, credential, model, metric, by: count });
+    }
     this.pending = new Map();
     return taken;
   }
 
   /** Puts back increments a flush could not write, so they go with the next one. */
   restore(increments: readonly UsageIncrement[]): void {
-    for (const i of increments) this.add(i.day, i.ns, i.credential, i.model, i.metric, i.by);
+    for (const i of increments)
+      add(this.counters(i.day, i.ns, i.credential, i.model), i.metric, i.by);
   }
 
   private today(): string {
@@ -57,19 +74,17 @@ export class UsageBuffer {
     return this.day;
   }
 
-  private add(
-    day: string,
-    ns: Namespace,
-    credential: string,
-    model: string,
-    metric: string,
-    by: number,
-  ): void {
-    if (!(by > 0)) return;
+  private counters(day: string, ns: Namespace, credential: string, model: string): Counters {
     // Names cannot hold NUL (storage refuses it), so it separates the parts of the key.
-    const key = `${day}\0${ns}\0${credential}\0${model}\0${metric}`;
-    const current = this.pending.get(key);
-    if (current) current.by += by;
-    else this.pending.set(key, { day, ns, credential, model, metric, by });
+    const key = `${day}\0${ns}\0${credential}\0${model}`;
+    let counters = this.pending.get(key);
+    if (!counters)
+      this.pending.set(key, (counters = { day, ns, credential, model, by: new Map() }));
+    return counters;
   }
+}
+
+function add(counters: Counters, metric: string, by: number): void {
+  if (!(by > 0)) return;
+  counters.by.set(metric, (counters.by.get(metric) ?? 0) + by);
 }

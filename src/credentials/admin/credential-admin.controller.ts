@@ -11,7 +11,7 @@ import {
   StreamableFile,
   UsePipes,
 } from '@nestjs/common';
-import { JsonBody } from '../../common/json-body.interceptor';
+import { JsonBody } from '../../common/json-body.guard';
 import { schemaValidationPipe } from '../../common/schema-validation.pipe';
 import { IMPORT_TEXT_BODY } from '../import/import.constants';
 import type { Namespace } from '../../storage/storage-backend.interface';

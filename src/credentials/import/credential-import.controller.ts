@@ -9,7 +9,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
-import { JsonBody } from '../../common/json-body.interceptor';
+import { JsonBody } from '../../common/json-body.guard';
 import { namespaceOfPath, withTwin } from '../namespace';
 import { CredentialImportService } from './credential-import.service';
 import type { UploadedCredentialFile } from './import-items';

@@ -1,15 +1,13 @@
 import {
-  type CallHandler,
+  type CanActivate,
   type ExecutionContext,
   HttpException,
   HttpStatus,
   Injectable,
-  type NestInterceptor,
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import { from, switchMap, type Observable } from 'rxjs';
 import { formatBytes } from './format-bytes';
 import { readJsonBody } from './raw-json';
 
@@ -39,23 +37,26 @@ type Request = IncomingMessage & { body?: unknown; _body?: boolean };
 
 /**
  * Reads the JSON body of every route except the model routes (whose middleware reads theirs
- * after the API key check). Interceptors run after guards, so a body is read only once the
- * caller passed the panel session check: an anonymous client cannot make the gateway buffer or
- * parse anything, and gets its 401 whatever it sent. Syntax errors are described by position
- * only (the body is never quoted back); a body over the route's cap is 413.
+ * after the API key check). A global guard registered after the AuthGuard, so a body is read only
+ * once the caller passed the panel session check: an anonymous client cannot make the gateway
+ * buffer or parse anything, and gets its 401 whatever it sent. A guard rather than an interceptor
+ * because a global interceptor puts every request, model calls included, through Nest's RxJS
+ * interceptor chain; a guard that finds the body read already answers synchronously. Syntax
+ * errors are described by position only (the body is never quoted back); a body over the
+ * route's cap is 413.
  */
 @Injectable()
-export class JsonBodyInterceptor implements NestInterceptor {
+export class JsonBodyGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    if (req._body || !hasJsonBody(req)) return next.handle();
+    if (req._body || !hasJsonBody(req)) return true;
     const options = this.reflector.getAllAndOverride<JsonBodyOptions | undefined>(JSON_BODY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    return from(read(req, options)).pipe(switchMap(() => next.handle()));
+    return read(req, options).then(() => true);
   }
 }
 

@@ -1,0 +1,122 @@
+/**
+ * Side-by-side bench of several gateway builds (or one build under several settings): each is
+ * started on SQLite with 100 credentials, then the Gemini route (non-streaming, BENCH_CLIENTS
+ * clients, default 64) is measured in BENCH_ROUNDS interleaved rounds (order reversed every other
+ * round) so that drift in machine load weighs on all alike. Reports requests per second, the
+ * ratio to the first build, p50/p99 and CPU milliseconds per request of each gateway process.
+ * Run with `npm run build && npm run bench:compare`.
+ *
+ * BENCH_BUILDS lists the builds, `;`-separated, each `name=path/to/main.js` optionally followed
+ * by `,KEY=value` settings for that gateway (e.g.
+ * `old=../old/dist/main.js;new=dist/main.js;new-info=dist/main.js,LOG_LEVEL=info`).
+ * Knobs: BENCH_SECONDS (default 3) per measured part, BENCH_ROUNDS (default 4).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { check, openPool, run, type Sample, summarize } from './proxy/load';
+import { cpuSeconds, threadCpuSeconds } from './proxy/proc-stats';
+import { API_KEY, type BenchProcess, startFakeUpstream, startGateway } from './proxy/processes';
+import { runBench } from './run-bench';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1_000);
+
+interface Build {
+  name: string;
+  main: string;
+  env: Record<string, string>;
+}
+
+function builds(): Build[] {
+  const spec = process.env.BENCH_BUILDS ?? 'current=dist/main.js';
+  return spec.split(';').map((entry) => {
+    const [head, ...settings] = entry.split(',');
+    const [name, main] = head.split('=');
+    const env = Object.fromEntries(
+      settings.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]),
+    );
+    return { name, main, env };
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function main() {
+  const list = builds();
+  console.log(
+    `# compare bench: ${availableParallelism()} CPUs, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, ${CLIENTS} clients, ${ROUNDS} rounds of ${SECONDS} s`,
+  );
+  const upstream = await startFakeUpstream();
+  const gateways: BenchProcess[] = [];
+  try {
+    for (const build of list) {
+      process.env.BENCH_GATEWAY_MAIN = build.main;
+      gateways.push(await startGateway(upstream.url, 'sqlite', build.env));
+    }
+    const target = (origin: string) => ({
+      origin,
+      path: '/v1beta/models/gemini-2.5-pro:generateContent',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': API_KEY },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] }),
+      expect: 'finishReason',
+    });
+    const pools = gateways.map((g) => openPool(g.url, CLIENTS));
+    await Promise.all(gateways.map((g, i) => check(pools[i], target(g.url))));
+    const samples = gateways.map(() => [] as Sample[]);
+    const cpu = gateways.map(() => 0);
+    const offMain = gateways.map(() => 0);
+    const perRound = gateways.map(() => [] as number[]);
+    const cpuPerRound = gateways.map(() => [] as number[]);
+    const order = [...gateways.keys()];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const i of round % 2 === 0 ? order : [...order].reverse()) {
+        await run(pools[i], target(gateways[i].url), CLIENTS, WARMUP_MS);
+        const before = cpuSeconds(gateways[i].pid);
+        const threadsBefore = threadCpuSeconds(gateways[i].pid).others;
+        const sample = await run(pools[i], target(gateways[i].url), CLIENTS, SECONDS * 1000);
+        const used = cpuSeconds(gateways[i].pid) - before;
+        cpu[i] += used;
+        cpuPerRound[i].push((used * 1000) / Math.max(sample.latenciesMs.length, 1));
+        offMain[i] += threadCpuSeconds(gateways[i].pid).others - threadsBefore;
+        samples[i].push(sample);
+        perRound[i].push(sample.latenciesMs.length / sample.seconds);
+      }
+    }
+    await Promise.all(pools.map((pool) => pool.destroy()));
+    const figures = samples.map(summarize);
+    console.log(
+      `\nload after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
+    console.log(
+      '| build | rps | ratio | median rps ratio by round | p50 | p99 | CPU ms/req | ' +
+        'median CPU ratio by round | of it off the main thread | errors |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    // Ratios within each round (builds measured seconds apart) are steadier than whole-run ones.
+    const medianRatio = (series: number[][], i: number) =>
+      median(series[i].map((value, round) => value / series[0][round])).toFixed(2);
+    figures.forEach((f, i) => {
+      const requests = samples[i].reduce((sum, s) => sum + s.latenciesMs.length, 0);
+      console.log(
+        `| ${list[i].name} | ${Math.round(f.rps)} | ${(f.rps / figures[0].rps).toFixed(2)} | ` +
+          `${medianRatio(perRound, i)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ` +
+          `${((cpu[i] * 1000) / Math.max(requests, 1)).toFixed(3)} | ${medianRatio(cpuPerRound, i)} | ` +
+          `${((offMain[i] * 1000) / Math.max(requests, 1)).toFixed(3)} | ${f.errors} |`,
+      );
+    });
+  } finally {
+    for (const g of gateways.reverse()) await g.stop();
+    await upstream.stop();
+  }
+}
+
+runBench(main);
