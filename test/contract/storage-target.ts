@@ -1,9 +1,11 @@
-import type { StorageBackend } from '../../src/storage/storage-backend.interface';
+import type { BackendKind, StorageBackend } from '../../src/storage/storage-backend.interface';
 
 /** One implementation under test, as the contract suite sees it. */
 export interface StorageTarget {
   /** Shown in test names, e.g. `sqlite`. */
   name: string;
+  /** The kind the store reports, when it is not `name` (a tier reports its primary's). */
+  kind?: BackendKind;
   /** `null` when the target's server is usable; otherwise why its suites are skipped. */
   unavailable(): string | null;
   /**
