@@ -102,6 +102,13 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
     await Promise.all([postgres?.dispose(), valkey?.dispose(), fixture?.close()]);
   });
 
+  /** Both tiers as `GET /api/auth/storage-info` shows them. */
+  async function tiers() {
+    const auth = await gateway.login();
+    const response = await fetch(`${gateway.url}/api/auth/storage-info`, { headers: auth });
+    return ((await response.json()) as { tiers?: unknown }).tiers;
+  }
+
   /** What the primary holds that the load acknowledged and must not have lost. */
   async function lostWrites(load: WriteLoad): Promise<string[]> {
     const reader = new ValidatedStorage(new PostgresBackend({ dsn: postgres.url }));
@@ -141,6 +148,10 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
     );
     const degraded = await storageHealth(gateway.url);
     expect(degraded).toMatchObject({ status: 'degraded', reachable: true });
+    expect(await tiers()).toMatchObject({
+      primary: { backend: 'postgresql', state: 'up' },
+      cache: { backend: 'valkey', state: 'down', reason: expect.any(String) },
+    });
     await sleep(OUTAGE_MS);
 
     await restart(valkey);
@@ -148,6 +159,7 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
       const storage = await storageHealth(gateway.url);
       return storage.status === 'up' && storage.cache?.state === 'up';
     });
+    expect(await tiers()).toMatchObject({ cache: { state: 'up', ping_ms: expect.any(Number) } });
     await sleep(AFTER_MS);
     await Promise.all([load.stop(), models.stop()]);
 
@@ -200,8 +212,13 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
     const after = load.sent.filter((s) => s.startedAt > recoveredAt);
     expect(after.length).toBeGreaterThan(16);
     expect(after.filter((s) => !ok(s.status)).map(show)).toEqual([]);
-    // Model calls are served from memory throughout.
-    expect(models.calls.filter((c) => !ok(c.status))).toEqual([]);
+    // Model calls go on with what is in memory or cached; one that needs a credential nothing
+    // has read yet (one the load just imported) may answer 503 meanwhile, never anything else.
+    expect(models.calls.filter((c) => !ok(c.status) && c.status !== 503)).toEqual([]);
+    expect(models.calls.filter((c) => c.startedAt > recoveredAt && !ok(c.status))).toEqual([]);
+    expect(
+      models.calls.filter((c) => c.startedAt > killedAt && ok(c.status)).length,
+    ).toBeGreaterThan(0);
     expect(await lostWrites(load)).toEqual([]);
   }, 120_000);
 });

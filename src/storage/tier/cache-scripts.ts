@@ -20,6 +20,11 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+/** Deletes KEYS[2..] and raises the counter KEYS[1], as one command (cheaper than MULTI). */
+const INVALIDATE = `
+if #KEYS > 1 then redis.call('UNLINK', unpack(KEYS, 2)) end
+return redis.call('INCR', KEYS[1])`;
+
 type ClaimFn = (key: string, field: string, token: string, ttlMs: number) => Promise<string>;
 type FillFn = (
   key: string,
@@ -29,12 +34,20 @@ type FillFn = (
   ...fields: string[]
 ) => Promise<number>;
 
-type ScriptedRedis = Redis & { tierClaim: ClaimFn; tierFill: FillFn };
+type InvalidateFn = (numberOfKeys: number, ...keys: string[]) => Promise<number>;
+
+type ScriptedRedis = Redis & { tierClaim: ClaimFn; tierFill: FillFn; tierInvalidate: InvalidateFn };
 
 /** Registers the scripts on `client` (EVALSHA, loaded on first use). */
 export function defineCacheScripts(client: Redis): void {
   client.defineCommand('tierClaim', { numberOfKeys: 1, lua: CLAIM });
   client.defineCommand('tierFill', { numberOfKeys: 1, lua: FILL });
+  client.defineCommand('tierInvalidate', { lua: INVALIDATE });
+}
+
+/** Deletes `keys` and raises the change counter `version` in one step. */
+export function invalidateAndBump(client: Redis, version: string, keys: readonly string[]) {
+  return (client as ScriptedRedis).tierInvalidate(keys.length + 1, version, ...keys);
 }
 
 /** The item's fill token: the one already claimed, or `token`. */

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { redactSecrets, redactUrl } from '../../common/redact-url';
 import { withTimeout } from '../../common/with-timeout';
 import { type CacheKeys, cacheKeys, escapeGlob } from './cache-keys';
-import { claim, defineCacheScripts, fill } from './cache-scripts';
+import { claim, defineCacheScripts, fill, invalidateAndBump } from './cache-scripts';
 import type { CacheState, CacheTierReport } from './cache-tier-report';
 
 export interface CacheTierOptions {
@@ -135,11 +135,13 @@ export class CacheTier {
   async invalidate(keys: readonly string[], bump: boolean): Promise<void> {
     if (keys.length === 0 && !bump) return;
     await this.attempt(async (c) => {
-      const multi = c.multi();
-      for (let i = 0; i < keys.length; i += SCAN_COUNT)
-        multi.unlink(...keys.slice(i, i + SCAN_COUNT));
-      if (bump) multi.incr(this.keys.version);
-      await execOrThrow(multi);
+      // One command per step: a MULTI costs the write path several times as much.
+      const last = keys.slice(-SCAN_COUNT);
+      for (let i = 0; i < keys.length - last.length; i += SCAN_COUNT) {
+        await c.unlink(...keys.slice(i, Math.min(i + SCAN_COUNT, keys.length - last.length)));
+      }
+      if (bump) await invalidateAndBump(c, this.keys.version, last);
+      else await c.unlink(...last);
     }, 'write');
   }
 
@@ -271,13 +273,6 @@ export class CacheTier {
     }
     return text || 'the cache failed';
   }
-}
-
-/** Runs a MULTI; a command refused inside it counts as a failure like a lost connection. */
-async function execOrThrow(multi: ReturnType<Redis['multi']>): Promise<void> {
-  const replies = await multi.exec();
-  if (!replies) throw new Error('the transaction was discarded');
-  for (const [err] of replies) if (err) throw err;
 }
 
 /** Deletes every key under `prefix`, a SCAN page at a time. */
