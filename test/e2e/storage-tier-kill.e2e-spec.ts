@@ -216,9 +216,6 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
     // has read yet (one the load just imported) may answer 503 meanwhile, never anything else.
     expect(models.calls.filter((c) => !ok(c.status) && c.status !== 503)).toEqual([]);
     expect(models.calls.filter((c) => c.startedAt > recoveredAt && !ok(c.status))).toEqual([]);
-    expect(
-      models.calls.filter((c) => c.startedAt > killedAt && ok(c.status)).length,
-    ).toBeGreaterThan(0);
     expect(await lostWrites(load)).toEqual([]);
   }, 120_000);
 });
