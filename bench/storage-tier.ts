@@ -24,16 +24,6 @@ const open = async (backend: StorageBackend) => {
   return storage;
 };
 
-async function seed(storage: StorageBackend) {
-  const items = Array.from({ length: 100 }, (_, i) => ({
-    name: `bench-${String(i).padStart(4, '0')}.json`,
-    data: { refresh_token: `r${i}`, client_id: 'c', client_secret: 's', project_id: `p${i}` },
-  }));
-  await storage.upsertCredentials('geminicli', items);
-  await storage.setConfig('calls_per_rotation', 1);
-  await storage.setEntry('panel-session:bench', 'binding', 3_600_000);
-}
-
 const reads = (s: StorageBackend): Record<string, Op> => ({
   getState: () => s.getState('geminicli', NAME),
   getCredential: () => s.getCredential('geminicli', NAME),
@@ -49,7 +39,13 @@ const writes = (s: StorageBackend): Record<string, Op> => ({
 });
 
 /** Prints one table row per operation: the tier, its baseline, and their ratios. */
-export async function benchTier(redisUrl: string, adminDsn: string, measure: MeasurePair) {
+export async function benchTier(
+  redisUrl: string,
+  adminDsn: string,
+  measure: MeasurePair,
+  /** Writes the credentials and setting the operations use (the main bench's seed). */
+  seed: (storage: StorageBackend) => Promise<void>,
+) {
   const dsn = await createPostgresDatabase(adminDsn, `gcli_bench_tier_${process.pid}`);
   const prefix = `bench:${process.pid}:tier:`;
   const cache = new CacheTier({ url: redisUrl, keyPrefix: `${prefix}cache:` });
@@ -57,8 +53,10 @@ export async function benchTier(redisUrl: string, adminDsn: string, measure: Mea
   const postgres = await open(new PostgresBackend({ dsn }));
   const valkey = await open(new RedisBackend({ url: redisUrl, keyPrefix: `${prefix}alone:` }));
   try {
-    await seed(tier);
-    await seed(valkey);
+    for (const storage of [tier, valkey]) {
+      await seed(storage);
+      await storage.setEntry('panel-session:bench', 'binding', 3_600_000);
+    }
     console.log('\n# tiered storage (PostgreSQL + Valkey cache)');
     console.log(
       '| operation | against | tier p50 µs | baseline p50 µs | ratio p50 | tier mean µs | baseline mean µs | ratio mean |',

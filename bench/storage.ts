@@ -261,7 +261,7 @@ async function main() {
     console.log(`\n| backend | bulk upsert of ${BULK} credentials |\n|---|---:|`);
     for (const line of bulk) console.log(line);
     if (wanted('tier') && redisUrl && postgresDsn)
-      await benchTier(redisUrl, postgresDsn, measurePair);
+      await benchTier(redisUrl, postgresDsn, measurePair, seed);
   } finally {
     await servers.dispose();
   }

@@ -58,6 +58,8 @@ export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
         });
         expect((await reader.storage.getState('geminicli', 'a.json'))?.disabled).toBe(false);
         expect((await reader.storage.summarize('geminicli')).total).toBe(1);
+        // The change feed other instances poll every second is read from the cache too.
+        expect(await reader.storage.changeVersion()).toBeGreaterThan(0);
       }
       expect(Object.fromEntries(calls)).toEqual({
         connect: 1,

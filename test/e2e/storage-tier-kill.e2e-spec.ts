@@ -5,7 +5,7 @@ import { describeWithServers } from '../support/server-env';
 import { type ServerHandle, startPostgres, startRedis } from '../support/servers';
 import type { GatewayProcess } from './support/gateway-process';
 import { chatCompletion, processModelFixture } from './support/process-model-gateway';
-import { waitFor } from './support/storage-cases';
+import { restartKilled as restart, waitFor } from './support/storage-cases';
 import { type Sent, WriteLoad } from './support/write-load';
 
 /** How long the load runs before the kill, during the outage, and after recovery (ms). */
@@ -57,18 +57,6 @@ async function storageHealth(url: string) {
   return body.info?.storage ?? {};
 }
 
-/** Starts a killed server again; PostgreSQL may refuse while its orphaned backends still exit. */
-async function restart(server: ServerHandle): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await server.start();
-    } catch (err) {
-      if (attempt === 5) throw err;
-      await sleep(1_000);
-    }
-  }
-}
-
 /**
  * PostgreSQL with a Valkey cache in front (STORAGE_CACHE=valkey), each server killed with
  * SIGKILL in turn while sixteen admin clients write and four clients make model calls through
@@ -101,6 +89,18 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
     await gateway?.stop();
     await Promise.all([postgres?.dispose(), valkey?.dispose(), fixture?.close()]);
   });
+
+  /** Starts the admin and model load, then kills `server` (SIGKILL) once it runs. */
+  async function loadThenKill(server: ServerHandle) {
+    const load = new WriteLoad(gateway.url, await gateway.login());
+    await load.prepare();
+    load.start();
+    const models = modelLoad(gateway.url, 4);
+    await sleep(BEFORE_MS);
+    const killedAt = Date.now();
+    await server.kill();
+    return { load, models, killedAt };
+  }
 
   /** Both tiers as `GET /api/auth/storage-info` shows them. */
   async function tiers() {
@@ -135,13 +135,7 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
   }
 
   it('keeps serving from PostgreSQL when Valkey is killed, says degraded, and serves no stale copy after', async () => {
-    const load = new WriteLoad(gateway.url, await gateway.login());
-    await load.prepare();
-    load.start();
-    const models = modelLoad(gateway.url, 4);
-    await sleep(BEFORE_MS);
-    const killedAt = Date.now();
-    await valkey.kill();
+    const { load, models, killedAt } = await loadThenKill(valkey);
     const noticedAt = await waitFor(
       'health to say the cache is down',
       async () => (await storageHealth(gateway.url)).cache?.state === 'down',
@@ -180,13 +174,7 @@ describeWithServers(['redis', 'postgres'])('tiered storage when a server is kill
   }, 120_000);
 
   it('answers writes with 503 while PostgreSQL is killed, keeps model calls going, and loses nothing', async () => {
-    const load = new WriteLoad(gateway.url, await gateway.login());
-    await load.prepare();
-    load.start();
-    const models = modelLoad(gateway.url, 4);
-    await sleep(BEFORE_MS);
-    const killedAt = Date.now();
-    await postgres.kill();
+    const { load, models, killedAt } = await loadThenKill(postgres);
     await sleep(OUTAGE_MS);
     expect(await storageHealth(gateway.url)).toMatchObject({
       status: 'degraded',
