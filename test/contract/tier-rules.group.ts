@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import type { StorageBackend } from '../../src/storage/storage-backend.interface';
-import { startRedis, type ServerHandle } from '../support/servers';
+import { freePort, startRedis, type ServerHandle } from '../support/servers';
 import type { ContractContext } from './storage-target';
 import type { OpenTier, TierStores } from './tier-target';
 
@@ -198,6 +198,31 @@ export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
         expect(await b.storage.getAllConfig()).toEqual({ k: 2 });
         expect(await b.storage.getEntry('session:y')).toBe('during');
       }, 60_000);
+
+      it('starts without the cache when it is not there yet, and uses it once it answers', async () => {
+        const port = await freePort();
+        const place = await stores.fresh();
+        const calls = new Map<string, number>();
+        const a = await open(place, {
+          url: `redis://127.0.0.1:${port}`,
+          connectTimeoutMs: 500,
+          probeMs: 100,
+          primary: (b) => counted(b, calls),
+        });
+        expect(await a.cache.report()).toMatchObject({ state: 'down', reason: expect.any(String) });
+        await a.storage.setConfig('k', 1);
+        expect(await a.storage.getConfig('k')).toBe(1);
+        const late = await startRedis({ port });
+        try {
+          await until('the late cache to serve', async () => (await cacheState(a)) === 'up');
+          calls.clear();
+          for (let i = 0; i < 3; i++) expect(await a.storage.getConfig('k')).toBe(1);
+          expect(Object.fromEntries(calls)).toEqual({ getAllConfig: 1 });
+        } finally {
+          await a.storage.close();
+          await late.dispose();
+        }
+      }, 30_000);
 
       it('counts a cache that answers too slowly as down, and serves from the primary', async () => {
         const place = await stores.fresh();

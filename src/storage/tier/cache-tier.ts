@@ -101,7 +101,9 @@ export class CacheTier {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    this.setState('down', 'closed');
+    // Closing is no outage: the state changes without telling `onStateChange`.
+    this.state = 'down';
+    this.reason = 'closed';
     client.removeAllListeners('close');
     client.removeAllListeners('ready');
     await client.quit().catch(() => client.disconnect());
