@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { redactSecrets, redactUrl } from '../../common/redact-url';
+import type Redis from 'ioredis';
+import { redactUrl } from '../../common/redact-url';
 import { withTimeout } from '../../common/with-timeout';
-import { type CacheKeys, cacheKeys, escapeGlob } from './cache-keys';
-import { claim, defineCacheScripts, fill, invalidateAndBump } from './cache-scripts';
+import { type CacheKeys, cacheKeys } from './cache-keys';
+import { cacheClient, describeError, unlinkUnder } from './cache-connection';
+import { claim, fill, invalidateAndBump } from './cache-scripts';
 import type { CacheState, CacheTierReport } from './cache-tier-report';
 
 export interface CacheTierOptions {
@@ -26,9 +27,8 @@ export interface CacheTierOptions {
   onStateChange?: (state: CacheState, reason: string | undefined) => void;
 }
 
-/** Upper bound of the wait between reconnection attempts, in milliseconds. */
-const MAX_BACKOFF_MS = 2_000;
-const SCAN_COUNT = 1_000;
+/** Keys deleted per command. */
+const CHUNK = 1_000;
 
 /**
  * The Valkey/Redis side of the tiered storage: one ioredis connection, and the rule that a cache
@@ -66,19 +66,8 @@ export class CacheTier {
   /** Connects and flushes; never throws: a cache that cannot be reached starts `down`. */
   async start(): Promise<void> {
     await this.close();
-    const client = new Redis(this.options.url, {
-      lazyConnect: true,
-      connectTimeout: this.options.connectTimeoutMs ?? 2_000,
-      commandTimeout: this.options.commandTimeoutMs ?? 500,
-      // While the server is away commands fail at once, and the primary answers instead.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      retryStrategy: (times) => Math.min(100 * 2 ** times, MAX_BACKOFF_MS),
-      ...(this.options.url.startsWith('rediss:') ? { tls: {} } : {}),
-    });
-    defineCacheScripts(client);
-    client.on('error', (err: unknown) => (this.lastError = this.describeError(err)));
+    const client = cacheClient(this.options);
+    client.on('error', (err: unknown) => (this.lastError = describeError(err, this.options.url)));
     client.on('close', () => this.markDown(this.lastError ?? 'the connection closed'));
     client.on('ready', () => void this.recover());
     this.client = client;
@@ -91,7 +80,7 @@ export class CacheTier {
       );
       await this.recover();
     } catch (err) {
-      this.markDown(this.describeError(err));
+      this.markDown(describeError(err, this.options.url));
     }
   }
 
@@ -138,9 +127,9 @@ export class CacheTier {
     if (keys.length === 0 && !bump) return;
     await this.attempt(async (c) => {
       // One command per step: a MULTI costs the write path several times as much.
-      const last = keys.slice(-SCAN_COUNT);
-      for (let i = 0; i < keys.length - last.length; i += SCAN_COUNT) {
-        await c.unlink(...keys.slice(i, Math.min(i + SCAN_COUNT, keys.length - last.length)));
+      const last = keys.slice(-CHUNK);
+      for (let i = 0; i < keys.length - last.length; i += CHUNK) {
+        await c.unlink(...keys.slice(i, Math.min(i + CHUNK, keys.length - last.length)));
       }
       if (bump) await invalidateAndBump(c, this.keys.version, last);
       else await c.unlink(...last);
@@ -204,7 +193,7 @@ export class CacheTier {
     try {
       return await op(client);
     } catch (err) {
-      this.markDown(this.describeError(err));
+      this.markDown(describeError(err, this.options.url));
       return undefined;
     }
   }
@@ -230,7 +219,7 @@ export class CacheTier {
       for (const prefix of [this.keys.items, this.keys.entries]) await unlinkUnder(client, prefix);
       await client.incr(this.keys.version);
     } catch (err) {
-      this.markDown(this.describeError(err));
+      this.markDown(describeError(err, this.options.url));
       return;
     }
     if (this.failures !== failures) {
@@ -264,31 +253,4 @@ export class CacheTier {
     this.since = Date.now();
     this.options.onStateChange?.(state, reason);
   }
-
-  private describeError(err: unknown): string {
-    let text = redactSecrets(err instanceof Error ? err.message : String(err));
-    try {
-      const password = decodeURIComponent(new URL(this.options.url).password);
-      if (password) text = text.split(password).join('***');
-    } catch {
-      // Not a URL: nothing to hide.
-    }
-    return text || 'the cache failed';
-  }
-}
-
-/** Deletes every key under `prefix`, a SCAN page at a time. */
-async function unlinkUnder(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(
-      cursor,
-      'MATCH',
-      `${escapeGlob(prefix)}*`,
-      'COUNT',
-      SCAN_COUNT,
-    );
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
