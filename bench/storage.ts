@@ -5,7 +5,8 @@
  * BENCH_REDIS_URL, BENCH_POSTGRES_DSN, BENCH_MONGODB_URI) and stops them at the end.
  *
  * Targets (issue 3): hot-path operations within 1.5x of raw; bulk upsert under 3 s on Redis,
- * PostgreSQL and SQLite, under 6 s on MongoDB.
+ * PostgreSQL and SQLite, under 6 s on MongoDB. Then the tiered storage (storage-tier.ts, issue
+ * 13; BENCH_ONLY=tier with valkey and postgresql runs it alone).
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,6 +23,7 @@ import { createPostgresDatabase } from '../test/support/servers';
 import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
 import { runBench } from './run-bench';
+import { benchTier } from './storage-tier';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
 const WARMUP = 300;
@@ -258,6 +260,8 @@ async function main() {
     }
     console.log(`\n| backend | bulk upsert of ${BULK} credentials |\n|---|---:|`);
     for (const line of bulk) console.log(line);
+    if (wanted('tier') && redisUrl && postgresDsn)
+      await benchTier(redisUrl, postgresDsn, measurePair, seed);
   } finally {
     await servers.dispose();
   }

@@ -75,6 +75,8 @@ export const envSchema = z.object({
   POSTGRES_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(30_000),
   MONGODB_URI: url(['mongodb', 'mongodb+srv']).optional(),
   MONGODB_DATABASE: z.string().min(1).optional(),
+  STORAGE_CACHE: z.enum(['none', 'valkey'], { message: 'must be none or valkey' }).default('none'),
+  STORAGE_CACHE_TIMEOUT_MS: integer(10, 60_000).default(500),
   STORAGE_FALLBACK: flag.default(true),
   STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   STORAGE_STARTUP_RETRY_MS: integer(0, 600_000).default(5_000),
@@ -114,6 +116,11 @@ export function validateEnv(raw: Record<string, unknown>): GatewayEnv {
       );
   if (result.success && result.data.POSTGRES_POOL_MIN > result.data.POSTGRES_POOL_MAX) {
     problems.push('POSTGRES_POOL_MIN: must not exceed POSTGRES_POOL_MAX');
+  }
+  if (result.success && result.data.STORAGE_CACHE === 'valkey') {
+    if (!result.data.VALKEY_URL && !result.data.REDIS_URL) {
+      problems.push('STORAGE_CACHE: valkey needs VALKEY_URL or REDIS_URL');
+    }
   }
   problems.push(...settingEnvProblems(raw));
   if (problems.length > 0 || !result.success) throw new EnvValidationError([...new Set(problems)]);

@@ -1,17 +1,24 @@
 import { Controller, Get } from '@nestjs/common';
 import type { StorageSelection } from '../storage/select-backend';
 import type { StorageBackend } from '../storage/storage-backend.interface';
-import { InjectStorage, InjectStorageSelection } from '../storage/storage.decorators';
+import {
+  InjectStorage,
+  InjectStorageCacheStatus,
+  InjectStorageSelection,
+} from '../storage/storage.decorators';
+import type { CacheTierStatus } from '../storage/tier/cache-tier-report';
 
 /**
  * `GET /api/auth/storage-info`: which backend is active, what was asked for and tried (errors
- * redacted), connection facts without passwords, item counts and a ping time.
+ * redacted), connection facts without passwords, item counts and a ping time. With a cache tier
+ * (STORAGE_CACHE), `tiers` shows the primary and the cache with the state of each.
  */
 @Controller('api/auth')
 export class StorageInfoController {
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
     @InjectStorageSelection() private readonly selection: StorageSelection,
+    @InjectStorageCacheStatus() private readonly cache: CacheTierStatus | null,
   ) {}
 
   @Get('storage-info')
@@ -36,6 +43,25 @@ export class StorageInfoController {
       connection,
       counts,
       ping_ms: pingMs,
+      ...(this.cache ? { tiers: await this.tiers(connection.target, pingMs) } : {}),
+    };
+  }
+
+  private async tiers(target: string, pingMs: number) {
+    const { reason, pingMs: cachePing, ...cache } = await this.cache!.report();
+    return {
+      primary: {
+        backend: this.storage.kind,
+        role: 'primary',
+        target,
+        state: 'up',
+        ping_ms: pingMs,
+      },
+      cache: {
+        ...cache,
+        ...(reason === undefined ? {} : { reason }),
+        ...(cachePing === undefined ? {} : { ping_ms: cachePing }),
+      },
     };
   }
 }

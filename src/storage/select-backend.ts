@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { redactSecrets } from '../common/redact-url';
 import { withTimeout } from '../common/with-timeout';
 import type { BackendKind, StorageBackend } from './storage-backend.interface';
+import type { CacheTierStatus } from './tier/cache-tier-report';
 import { NoStorageBackendError, StorageUnavailableError } from './storage.errors';
 import type { StorageRules } from './storage-rules';
 import { ValidatedStorage } from './validated-storage';
@@ -18,6 +19,8 @@ export interface BackendCandidate {
   /** The rules the backend enforces, checked in front of it too. Default STORAGE_RULES. */
   rules?: StorageRules;
   create(): StorageBackend;
+  /** The cache tier of the store `create` made last, when it has one (STORAGE_CACHE). */
+  cacheStatus?(): CacheTierStatus | undefined;
 }
 
 /** What was asked for, what was tried and what won; `GET /api/auth/storage-info` shows it. */
@@ -64,7 +67,7 @@ const CONTEXT = 'Storage';
 export async function selectBackend(
   candidates: readonly BackendCandidate[],
   options: SelectOptions,
-): Promise<{ storage: StorageBackend; selection: StorageSelection }> {
+): Promise<{ storage: StorageBackend; selection: StorageSelection; cache?: CacheTierStatus }> {
   const { logger } = options;
   const tried = options.fallback ? candidates : candidates.slice(0, 1);
   const attempts: StorageSelection['attempts'] = [];
@@ -108,7 +111,7 @@ export async function selectBackend(
           CONTEXT,
         );
       }
-      return { storage, selection };
+      return { storage, selection, cache: candidate.cacheStatus?.() };
     }
     attempts.push({ ...attempt(candidate, started), ok: false, error: reason });
     logger.error(`Failed to initialize ${candidate.label} backend: ${reason}`, undefined, CONTEXT);

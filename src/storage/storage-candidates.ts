@@ -7,6 +7,7 @@ import { REDIS_BACKEND_NAME, RedisBackend } from './backends/redis.backend';
 import { SQLITE_BACKEND_NAME, SqliteBackend } from './backends/sqlite.backend';
 import type { BackendCandidate } from './select-backend';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
+import { tieredCandidate } from './tier/tier-candidate';
 
 /** The passwords inside a URL, raw and decoded, so error texts can be scrubbed of both. */
 export function secretsOf(url: string): string[] {
@@ -21,7 +22,9 @@ export function secretsOf(url: string): string[] {
 /**
  * The backends the environment asks for, in the seed's priority: VALKEY_URL or REDIS_URL, then
  * POSTGRES_DSN, then MONGODB_URI, then SQLite in CREDENTIALS_DIR, which is always last. Every
- * backend, and the validation in front of it, enforces the same `rules`.
+ * backend, and the validation in front of it, enforces the same `rules`. With
+ * STORAGE_CACHE=valkey, Valkey is no backend of its own but a cache in front of the first of the
+ * others (the primary); the ones after it stay the fallbacks.
  */
 export function storageCandidates(
   env: GatewayEnv,
@@ -30,7 +33,8 @@ export function storageCandidates(
   const candidates: BackendCandidate[] = [];
   const timeout = env.STORAGE_CONNECT_TIMEOUT_MS;
   const redisUrl = env.VALKEY_URL ?? env.REDIS_URL;
-  if (redisUrl) {
+  const cacheUrl = env.STORAGE_CACHE === 'valkey' ? redisUrl : undefined;
+  if (redisUrl && !cacheUrl) {
     candidates.push({
       kind: 'valkey',
       label: REDIS_BACKEND_NAME,
@@ -87,5 +91,14 @@ export function storageCandidates(
     secrets: [],
     create: () => new SqliteBackend({ file, rules }),
   });
+  if (cacheUrl) {
+    const cache = {
+      url: cacheUrl,
+      keyPrefix: `${env.REDIS_KEY_PREFIX}cache:`,
+      commandTimeoutMs: env.STORAGE_CACHE_TIMEOUT_MS,
+      connectTimeoutMs: Math.min(timeout, 2_000),
+    };
+    candidates[0] = tieredCandidate(candidates[0], cache, secretsOf(cacheUrl));
+  }
   return candidates;
 }

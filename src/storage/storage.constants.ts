@@ -30,3 +30,5 @@ export const ROLE_TOKENS = [
   CHANGE_FEED,
   USAGE_STORE,
 ] as const;
+/** Injection token of the cache tier's status (CacheTierStatus), or `null` without a cache tier. */
+export const STORAGE_CACHE_STATUS = Symbol('STORAGE_CACHE_STATUS');

@@ -5,6 +5,7 @@ import {
   EPHEMERAL_STORE,
   SETTINGS_STORE,
   STORAGE,
+  STORAGE_CACHE_STATUS,
   STORAGE_SELECTION,
   USAGE_STORE,
 } from './storage.constants';
@@ -29,3 +30,6 @@ export const InjectChangeFeed = (): ParameterDecorator => Inject(CHANGE_FEED);
 
 /** Injects the UsageStore: per-day usage counters. */
 export const InjectUsageStore = (): ParameterDecorator => Inject(USAGE_STORE);
+
+/** Injects the cache tier's status (CacheTierStatus), or `null` when there is no cache tier. */
+export const InjectStorageCacheStatus = (): ParameterDecorator => Inject(STORAGE_CACHE_STATUS);

@@ -3,13 +3,20 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
 import type { StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
-import { InjectStorage, InjectStorageSelection } from './storage.decorators';
+import {
+  InjectStorage,
+  InjectStorageCacheStatus,
+  InjectStorageSelection,
+} from './storage.decorators';
+import type { CacheTierStatus } from './tier/cache-tier-report';
 
 /**
  * Terminus indicator of the storage backend, never `down`: the gateway still serves without it.
  * `up` with the backend kind and ping time; `degraded` when the server does not answer (model
  * calls are served from memory, admin writes answer 503) or when start-up fell back from the
- * configured backend to another one (with which was asked for, which is in use, and why).
+ * configured backend to another one (with which was asked for, which is in use, and why). With a
+ * cache tier (STORAGE_CACHE), its state is shown as `cache`, and a cache that is not serving makes
+ * storage `degraded` with the reason: the gateway then serves from the primary alone.
  */
 @Injectable()
 export class StorageHealthIndicator {
@@ -17,6 +24,7 @@ export class StorageHealthIndicator {
     @InjectStorage() private readonly storage: StorageBackend,
     @InjectStorageSelection() private readonly selection: StorageSelection,
     private readonly health: HealthIndicatorService,
+    @InjectStorageCacheStatus() private readonly cache: CacheTierStatus | null,
   ) {}
 
   /** Pings the backend under `timeoutMs`; never throws. */
@@ -32,12 +40,33 @@ export class StorageHealthIndicator {
         () => new Error(`storage did not answer within ${timeoutMs} ms`),
       );
       const pingMs = Math.round((performance.now() - started) * 100) / 100;
-      const facts = { backend, reachable: true, pingMs };
-      return fallback ? indicator.degraded({ ...facts, ...fallback }) : indicator.up(facts);
+      const cache = await this.cacheFacts();
+      const facts = { backend, reachable: true, pingMs, ...cache?.facts };
+      const why = fallback ?? cache?.degraded;
+      return why ? indicator.degraded({ ...facts, ...why }) : indicator.up(facts);
     } catch (err) {
       const message = (err as Error).message;
-      return indicator.degraded({ backend, reachable: false, message, ...fallback });
+      const cache = await this.cacheFacts();
+      return indicator.degraded({
+        backend,
+        reachable: false,
+        message,
+        ...fallback,
+        ...cache?.facts,
+      });
     }
+  }
+
+  /** The cache tier's state, and why it makes storage `degraded` when it is not serving. */
+  private async cacheFacts() {
+    if (!this.cache) return undefined;
+    const { state, reason, pingMs } = await this.cache.report();
+    const facts = {
+      cache: { state, ...(reason ? { reason } : {}), ...(pingMs ? { pingMs } : {}) },
+    };
+    if (state === 'up') return { facts };
+    const message = `the Valkey cache is ${state} (${reason}): reads are served from ${this.storage.kind} alone`;
+    return { facts, degraded: { message } };
   }
 
   private fallback() {

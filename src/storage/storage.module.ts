@@ -3,7 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { timedStorage } from '../metrics/timed-storage';
 import { selectBackend, type StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
-import { ROLE_TOKENS, STORAGE, STORAGE_SELECTION } from './storage.constants';
+import { ROLE_TOKENS, STORAGE, STORAGE_CACHE_STATUS, STORAGE_SELECTION } from './storage.constants';
+import type { CacheTierStatus } from './tier/cache-tier-report';
 import { StorageChanges } from './storage-changes.service';
 import { StorageHealthIndicator } from './storage.health';
 import {
@@ -13,7 +14,7 @@ import {
 } from './storage.module-definition';
 
 const SELECTED = Symbol('SELECTED_STORAGE');
-type Selected = { storage: StorageBackend; selection: StorageSelection };
+type Selected = { storage: StorageBackend; selection: StorageSelection; cache?: CacheTierStatus };
 
 /**
  * Provides the active StorageBackend under STORAGE, chosen once at start-up by priority with
@@ -33,10 +34,22 @@ type Selected = { storage: StorageBackend; selection: StorageSelection };
     { provide: STORAGE_SELECTION, inject: [SELECTED], useFactory: (s: Selected) => s.selection },
     // Each role is an alias of the one selected backend: the same object, no wrapper, no cost.
     ...ROLE_TOKENS.map((role) => ({ provide: role, useExisting: STORAGE })),
+    {
+      provide: STORAGE_CACHE_STATUS,
+      inject: [SELECTED],
+      useFactory: (s: Selected) => s.cache ?? null,
+    },
     StorageHealthIndicator,
     StorageChanges,
   ],
-  exports: [STORAGE, STORAGE_SELECTION, ...ROLE_TOKENS, StorageHealthIndicator, StorageChanges],
+  exports: [
+    STORAGE,
+    STORAGE_SELECTION,
+    STORAGE_CACHE_STATUS,
+    ...ROLE_TOKENS,
+    StorageHealthIndicator,
+    StorageChanges,
+  ],
 })
 export class StorageModule extends ConfigurableStorageModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Storage');

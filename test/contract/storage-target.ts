@@ -1,4 +1,4 @@
-import type { StorageBackend } from '../../src/storage/storage-backend.interface';
+import type { BackendKind, StorageBackend } from '../../src/storage/storage-backend.interface';
 import type { StorageClock } from '../../src/storage/storage-clock';
 import type { StorageRules } from '../../src/storage/storage-rules';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
@@ -14,6 +14,8 @@ export interface StoreOptions {
 export interface StorageTarget {
   /** Shown in test names, e.g. `sqlite`. */
   name: string;
+  /** The kind the store reports, when it is not `name` (a tier reports its primary's). */
+  kind?: BackendKind;
   /** `null` when the target's server is usable; otherwise why its suites are skipped. */
   unavailable(): string | null;
   /**

@@ -7,14 +7,14 @@ const suffix = () => randomBytes(4).toString('hex');
 
 interface Backend {
   label: string;
-  server: ServerName;
+  servers: ServerName[];
   setup(): Promise<{ env: Record<string, string>; cleanup?: () => Promise<void> }>;
 }
 
 const BACKENDS: Backend[] = [
   {
     label: 'PostgreSQL',
-    server: 'postgres',
+    servers: ['postgres'],
     setup: async () => {
       const adminDsn = serverUrl('postgres').url!;
       const database = `gcli_config_${suffix()}`;
@@ -25,8 +25,23 @@ const BACKENDS: Backend[] = [
     },
   },
   {
+    label: 'PostgreSQL with a Valkey cache',
+    servers: ['postgres', 'redis'],
+    setup: async () => {
+      const adminDsn = serverUrl('postgres').url!;
+      const database = `gcli_config_${suffix()}`;
+      const env = {
+        POSTGRES_DSN: await createPostgresDatabase(adminDsn, database),
+        REDIS_URL: serverUrl('redis').url!,
+        REDIS_KEY_PREFIX: `config:${suffix()}:`,
+        STORAGE_CACHE: 'valkey',
+      };
+      return { env, cleanup: () => dropPostgresDatabase(adminDsn, database) };
+    },
+  },
+  {
     label: 'Redis',
-    server: 'redis',
+    servers: ['redis'],
     setup: async () => ({
       env: { REDIS_URL: serverUrl('redis').url!, REDIS_KEY_PREFIX: `config:${suffix()}:` },
     }),
@@ -44,7 +59,7 @@ async function timeUntil(check: () => Promise<boolean>, limitMs: number): Promis
 }
 
 for (const backend of BACKENDS) {
-  describeWithServers([backend.server])(`two gateway processes on one ${backend.label}`, () => {
+  describeWithServers(backend.servers)(`two gateway processes on one ${backend.label}`, () => {
     let a: GatewayProcess;
     let b: GatewayProcess;
     let cleanup: (() => Promise<void>) | undefined;

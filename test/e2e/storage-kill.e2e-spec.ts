@@ -3,7 +3,7 @@ import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { describeWithServers } from '../support/server-env';
 import type { ServerHandle } from '../support/servers';
 import { startRunningGateway, type GatewayProcess } from './support/gateway-process';
-import { STORAGE_CASES, waitFor } from './support/storage-cases';
+import { restartKilled as restart, STORAGE_CASES, waitFor } from './support/storage-cases';
 import { type Sent, WriteLoad } from './support/write-load';
 
 /** How long the load runs before the kill, during the outage, and after recovery (ms). */
@@ -13,18 +13,6 @@ const AFTER_MS = 2_000;
 
 const ok = (s: Sent) => s.status >= 200 && s.status < 300;
 const show = (s: Sent) => `${s.kind} by client ${s.client}: ${s.status} ${s.error ?? ''}`.trim();
-
-/** Starts a killed server again; PostgreSQL may refuse while its orphaned backends still exit. */
-async function restart(server: ServerHandle): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await server.start();
-    } catch (err) {
-      if (attempt === 5) throw err;
-      await sleep(1_000);
-    }
-  }
-}
 
 async function storageIsUp(url: string): Promise<boolean> {
   const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) });

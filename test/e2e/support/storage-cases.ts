@@ -49,3 +49,15 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Starts a killed server again; PostgreSQL may refuse while its orphaned backends still exit. */
+export async function restartKilled(server: ServerHandle): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await server.start();
+    } catch (err) {
+      if (attempt === 5) throw err;
+      await sleep(1_000);
+    }
+  }
+}

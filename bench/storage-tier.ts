@@ -1,0 +1,96 @@
+/**
+ * The tiered storage (PostgreSQL with a Valkey cache, STORAGE_CACHE=valkey) next to what it is
+ * measured against (issue 13): its hot reads next to Valkey alone, its writes next to PostgreSQL
+ * alone, on the same servers, interleaved in one run. Targets: both within 1.3x. A tier write is
+ * a primary write then one Valkey round trip, so writes are also shown next to exactly that (the
+ * floor: PostgreSQL alone, then a raw UNLINK), which tells the tier's own cost from the machine's.
+ */
+import Redis from 'ioredis';
+import { PostgresBackend } from '../src/storage/backends/postgres.backend';
+import { RedisBackend } from '../src/storage/backends/redis.backend';
+import type { StorageBackend } from '../src/storage/storage-backend.interface';
+import { CacheTier } from '../src/storage/tier/cache-tier';
+import { TieredStorage } from '../src/storage/tier/tiered-storage';
+import { ValidatedStorage } from '../src/storage/validated-storage';
+import { createPostgresDatabase } from '../test/support/servers';
+
+type Op = () => Promise<unknown>;
+type Stats = { mean: number; p50: number };
+/** Measures two operations interleaved; mean and median in microseconds of each. */
+export type MeasurePair = (a: Op, b: Op) => Promise<Stats[]>;
+
+const NAME = 'bench-0042.json';
+
+const open = async (backend: StorageBackend) => {
+  const storage = new ValidatedStorage(backend);
+  await storage.connect();
+  return storage;
+};
+
+const reads = (s: StorageBackend): Record<string, Op> => ({
+  getState: () => s.getState('geminicli', NAME),
+  getCredential: () => s.getCredential('geminicli', NAME),
+  getConfig: () => s.getConfig('calls_per_rotation'),
+  getEntry: () => s.getEntry('panel-session:bench'),
+});
+
+const writes = (s: StorageBackend): Record<string, Op> => ({
+  recordSuccess: () => s.recordSuccess('geminicli', NAME, { modelKey: 'pro' }),
+  recordFailure: () => s.recordFailure('geminicli', NAME, { code: 500 }),
+  updateState: () => s.updateState('geminicli', NAME, { userEmail: 'a@example.com' }),
+  setConfig: () => s.setConfig('calls_per_rotation', 2),
+});
+
+/** Prints one table row per operation: the tier, its baseline, and their ratios. */
+export async function benchTier(
+  redisUrl: string,
+  adminDsn: string,
+  measure: MeasurePair,
+  /** Writes the credentials and setting the operations use (the main bench's seed). */
+  seed: (storage: StorageBackend) => Promise<void>,
+) {
+  const dsn = await createPostgresDatabase(adminDsn, `gcli_bench_tier_${process.pid}`);
+  const prefix = `bench:${process.pid}:tier:`;
+  const cache = new CacheTier({ url: redisUrl, keyPrefix: `${prefix}cache:` });
+  const tier = await open(new TieredStorage(new PostgresBackend({ dsn }), cache));
+  const postgres = await open(new PostgresBackend({ dsn }));
+  const valkey = await open(new RedisBackend({ url: redisUrl, keyPrefix: `${prefix}alone:` }));
+  const raw = new Redis(redisUrl);
+  const floor =
+    (op: Op): Op =>
+    async () => {
+      await op();
+      await raw.unlink(`${prefix}floor:a`, `${prefix}floor:b`);
+    };
+  try {
+    for (const storage of [tier, valkey]) {
+      await seed(storage);
+      await storage.setEntry('panel-session:bench', 'binding', 3_600_000);
+    }
+    console.log('\n# tiered storage (PostgreSQL + Valkey cache)');
+    console.log(
+      '| operation | against | tier p50 µs | baseline p50 µs | ratio p50 | tier mean µs | baseline mean µs | ratio mean |',
+    );
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+    const groups = [
+      { against: 'Valkey alone', tier: reads(tier), base: reads(valkey) },
+      { against: 'PostgreSQL alone', tier: writes(tier), base: writes(postgres) },
+      {
+        against: 'PostgreSQL, then UNLINK (floor)',
+        tier: writes(tier),
+        base: Object.fromEntries(Object.entries(writes(postgres)).map(([k, op]) => [k, floor(op)])),
+      },
+    ];
+    for (const group of groups) {
+      for (const [name, op] of Object.entries(group.tier)) {
+        const [t, b] = await measure(op, group.base[name]);
+        console.log(
+          `| ${name} | ${group.against} | ${t.p50.toFixed(1)} | ${b.p50.toFixed(1)} | ${(t.p50 / b.p50).toFixed(2)}x | ${t.mean.toFixed(1)} | ${b.mean.toFixed(1)} | ${(t.mean / b.mean).toFixed(2)}x |`,
+        );
+      }
+    }
+  } finally {
+    raw.disconnect();
+    await Promise.all([tier.close(), postgres.close(), valkey.close()]);
+  }
+}

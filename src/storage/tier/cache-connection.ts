@@ -1,0 +1,60 @@
+import Redis from 'ioredis';
+import { redactSecrets } from '../../common/redact-url';
+import { escapeGlob } from './cache-keys';
+import { defineCacheScripts } from './cache-scripts';
+
+/** Upper bound of the wait between reconnection attempts, in milliseconds. */
+const MAX_BACKOFF_MS = 2_000;
+const SCAN_COUNT = 1_000;
+
+/**
+ * The cache's ioredis client, not yet connected: commands fail at once while the server is away
+ * (no offline queue, no retries), so the primary answers instead of a caller waiting; it keeps
+ * reconnecting with capped backoff, however the first attempt went.
+ */
+export function cacheClient(options: {
+  url: string;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}): Redis {
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 2_000,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (times) => Math.min(100 * 2 ** times, MAX_BACKOFF_MS),
+    ...(options.url.startsWith('rediss:') ? { tls: {} } : {}),
+  });
+  defineCacheScripts(client);
+  return client;
+}
+
+/** The error's text with any password (of `url` or in URL form) masked. */
+export function describeError(err: unknown, url: string): string {
+  let text = redactSecrets(err instanceof Error ? err.message : String(err));
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) text = text.split(password).join('***');
+  } catch {
+    // Not a URL: nothing to hide.
+  }
+  return text || 'the cache failed';
+}
+
+/** Deletes every key under `prefix`, a SCAN page at a time. */
+export async function unlinkUnder(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(
+      cursor,
+      'MATCH',
+      `${escapeGlob(prefix)}*`,
+      'COUNT',
+      SCAN_COUNT,
+    );
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

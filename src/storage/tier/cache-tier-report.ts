@@ -1,0 +1,25 @@
+/**
+ * `up`: reads are served from the cache. `down`: it failed or is unreachable; reads and writes go
+ * to the primary alone. `recovering`: it answers again and is being flushed before it serves.
+ */
+export type CacheState = 'up' | 'down' | 'recovering';
+
+/** What `/health` and `GET /api/auth/storage-info` show of the cache tier; no password. */
+export interface CacheTierReport {
+  backend: 'valkey';
+  role: 'cache';
+  /** Redacted URL. */
+  target: string;
+  state: CacheState;
+  /** ISO time of the last change of state. */
+  since: string;
+  /** Why the cache is not serving; absent when `up`. */
+  reason?: string;
+  /** Round trip of a PING just made, in milliseconds; only when `up`. */
+  pingMs?: number;
+}
+
+/** The live status of a cache tier, as the storage module provides it (or `null` without one). */
+export interface CacheTierStatus {
+  report(): Promise<CacheTierReport>;
+}

@@ -1,0 +1,252 @@
+import { liveCooldowns } from '../backends/sql/credential-json';
+import type {
+  CredentialData,
+  CredentialState,
+  CredentialStatePatch,
+  CredentialSummaryPage,
+  Namespace,
+  RecordFailureInput,
+  RecordSuccessInput,
+  StorageBackend,
+  SummaryQuery,
+  UsageFilter,
+  UsageIncrement,
+} from '../storage-backend.interface';
+import type { StorageErrorClass } from '../storage.errors';
+import { SYSTEM_CLOCK, secondsOf, type StorageClock } from '../storage-clock';
+import { VALUE_FIELD } from './cache-keys';
+import type { CacheTier } from './cache-tier';
+import type { CacheTierStatus } from './cache-tier-report';
+import { configItem, readAllConfig } from './config-items';
+import { jsonItem, readThrough } from './read-through';
+
+/**
+ * What `changeVersion` adds to the primary's marker while the cache is not serving, so a switch
+ * of source is always seen as a change and never mistaken for the cache's own counter.
+ */
+const PRIMARY_VERSION_OFFSET = 2 ** 48;
+
+/**
+ * The seed's "tiered storage": a durable primary (PostgreSQL, MongoDB or SQLite) with Valkey in
+ * front as a cache. Every write goes to the primary and is acknowledged only after it commits;
+ * the cached copies it touches are then deleted (even when the write failed, since it may have
+ * committed). Hot reads (config, credential data and state, names, summaries without a cooldown
+ * filter) are served from the cache, filled on a miss under a token that a concurrent write
+ * voids. Short-lived entries are written to the primary and copied into the cache, so they
+ * survive the cache's loss. The change counter lives in the cache, so other instances see a
+ * change at their next poll without asking the primary. A failing cache is skipped (see
+ * CacheTier); a failing primary fails the call, as it would alone.
+ */
+export class TieredStorage implements StorageBackend {
+  constructor(
+    private readonly primary: StorageBackend,
+    private readonly cache: CacheTier,
+    /** Where cooldowns are judged live (tests pass a frozen clock). */
+    clock: StorageClock = SYSTEM_CLOCK,
+  ) {
+    this.now = secondsOf(clock);
+  }
+
+  /** Unix seconds now. */
+  private readonly now: () => number;
+
+  get kind() {
+    return this.primary.kind;
+  }
+
+  /** The primary decides how the rotation index is best loaded: the cache mirrors its answers. */
+  get capabilities() {
+    return this.primary.capabilities;
+  }
+
+  /** Errors that reach the caller are the primary's: the cache's own are absorbed as "down". */
+  classifyError(err: unknown): StorageErrorClass {
+    return this.primary.classifyError?.(err) ?? 'failed';
+  }
+
+  /** The cache tier's live status, for `/health` and `storage-info`. */
+  get cacheStatus(): CacheTierStatus {
+    return this.cache;
+  }
+
+  async connect(): Promise<void> {
+    await this.primary.connect();
+    await this.cache.start();
+  }
+  async close(): Promise<void> {
+    await this.cache.close();
+    await this.primary.close();
+  }
+  ping() {
+    return this.primary.ping();
+  }
+  info() {
+    return this.primary.info();
+  }
+
+  upsertCredential(ns: Namespace, name: string, data: CredentialData) {
+    return this.write(this.primary.upsertCredential(ns, name, data), this.listed(ns, [name]));
+  }
+  upsertCredentials(ns: Namespace, items: ReadonlyArray<{ name: string; data: CredentialData }>) {
+    const names = items.map((item) => item.name);
+    return this.write(this.primary.upsertCredentials(ns, items), this.listed(ns, names));
+  }
+  updateCredentialData(ns: Namespace, name: string, data: CredentialData) {
+    const keys = [this.cache.keys.data(ns, name)];
+    return this.write(this.primary.updateCredentialData(ns, name, data), keys, () => false);
+  }
+  getCredential(ns: Namespace, name: string) {
+    const load = () => this.primary.getCredential(ns, name);
+    return readThrough(this.cache, jsonItem(this.cache.keys.data(ns, name), VALUE_FIELD, load));
+  }
+  deleteCredential(ns: Namespace, name: string) {
+    return this.write(this.primary.deleteCredential(ns, name), this.listed(ns, [name]), Boolean);
+  }
+  listCredentialNames(ns: Namespace) {
+    const load = () => this.primary.listCredentialNames(ns);
+    return readThrough(this.cache, jsonItem(this.cache.keys.names(ns), VALUE_FIELD, load));
+  }
+
+  async getState(ns: Namespace, name: string, now?: number): Promise<CredentialState | null> {
+    // Cached with every cooldown (as at time 0), so the copy is right at any later `now`.
+    const load = () => this.primary.getState(ns, name, 0);
+    const state = await readThrough(
+      this.cache,
+      jsonItem(this.cache.keys.state(ns, name), VALUE_FIELD, load),
+    );
+    return (
+      state && { ...state, modelCooldowns: liveCooldowns(state.modelCooldowns, now ?? this.now()) }
+    );
+  }
+  updateState(ns: Namespace, name: string, patch: CredentialStatePatch) {
+    const writes = Object.values(patch).some((value) => value !== undefined);
+    const done = this.primary.updateState(ns, name, patch);
+    return this.write(done, this.stated(ns, [name]), (ok) => ok && writes);
+  }
+  setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
+    const done = this.primary.setModelCooldown(ns, name, modelKey, until);
+    return this.write(done, this.stated(ns, [name]), Boolean);
+  }
+  recordSuccess(ns: Namespace, name: string, input?: RecordSuccessInput) {
+    const done = this.primary.recordSuccess(ns, name, input);
+    return this.write(done, this.stated(ns, [name]), () => false);
+  }
+  recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {
+    const cools = input.cooldownUntil !== undefined;
+    const done = this.primary.recordFailure(ns, name, input);
+    return this.write(done, this.stated(ns, [name]), (ok) => ok && cools);
+  }
+  restoreStates(ns: Namespace, items: ReadonlyArray<{ name: string; state: CredentialState }>) {
+    const names = items.map((item) => item.name);
+    return this.write(this.primary.restoreStates(ns, items), this.stated(ns, names));
+  }
+  async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
+    // A cooldown filter depends on the time of the call, so its answer is not cached.
+    if (query.cooldown === 'in' || query.cooldown === 'out')
+      return this.primary.summarize(ns, query);
+    const { offset, limit, status, errorCode, problem } = query;
+    const field = JSON.stringify([offset, limit, status, errorCode, problem]);
+    const load = () => this.primary.summarize(ns, { ...query, cooldown: 'all', now: 0 });
+    const page = await readThrough(
+      this.cache,
+      jsonItem(this.cache.keys.summaries(ns), field, load),
+    );
+    const now = query.now ?? this.now();
+    const items = page.items.map((item) => ({
+      ...item,
+      modelCooldowns: liveCooldowns(item.modelCooldowns, now),
+    }));
+    return { ...page, items };
+  }
+
+  getConfig(key: string) {
+    return readThrough(this.cache, configItem(this.cache.keys.config, key, this.loadConfig));
+  }
+  setConfig(key: string, value: unknown) {
+    return this.write(this.primary.setConfig(key, value), [this.cache.keys.config]);
+  }
+  deleteConfig(key: string) {
+    return this.write(this.primary.deleteConfig(key), [this.cache.keys.config], Boolean);
+  }
+  updateConfig(set: Record<string, unknown>, remove?: readonly string[]) {
+    return this.write(this.primary.updateConfig(set, remove), [this.cache.keys.config]);
+  }
+  getAllConfig() {
+    return readAllConfig(this.cache, this.loadConfig);
+  }
+
+  async setEntry(key: string, value: string, ttlMs: number) {
+    try {
+      await this.primary.setEntry(key, value, ttlMs);
+    } catch (err) {
+      await this.cache.invalidate([this.cache.keys.entry(key)], false);
+      throw err;
+    }
+    await this.cache.setEntry(key, value, ttlMs);
+  }
+  async setEntryIfAbsent(key: string, value: string, ttlMs: number) {
+    // The primary decides who wins, so a lease stays exclusive across a cache outage.
+    const stored = await this.primary.setEntryIfAbsent(key, value, ttlMs);
+    if (stored) await this.cache.setEntry(key, value, ttlMs);
+    return stored;
+  }
+  async getEntry(key: string) {
+    return (await this.cache.getEntry(key)) ?? this.primary.getEntry(key);
+  }
+  deleteEntry(key: string, expected?: string) {
+    return this.write(this.primary.deleteEntry(key, expected), [], () => false, key);
+  }
+
+  incrementUsage(increments: readonly UsageIncrement[]) {
+    return this.primary.incrementUsage(increments);
+  }
+  listUsage(filter?: UsageFilter) {
+    return this.primary.listUsage(filter);
+  }
+  deleteUsage(filter?: UsageFilter) {
+    return this.primary.deleteUsage(filter);
+  }
+
+  async changeVersion() {
+    const cached = await this.cache.version();
+    if (cached !== undefined) return cached;
+    return PRIMARY_VERSION_OFFSET + (await this.primary.changeVersion());
+  }
+
+  private readonly loadConfig = () => this.primary.getAllConfig();
+
+  /**
+   * Waits for the primary, then deletes `keys` (and the copy of `entry`) from the cache and raises
+   * the change counter when `bump` says the primary raised its own. A failed write invalidates
+   * too: it may have committed before its answer was lost.
+   */
+  private async write<T>(
+    done: Promise<T>,
+    keys: string[],
+    bump: (result: T) => boolean = () => true,
+    entry?: string,
+  ): Promise<T> {
+    const all = entry === undefined ? keys : [...keys, this.cache.keys.entry(entry)];
+    let result: T;
+    try {
+      result = await done;
+    } catch (err) {
+      await this.cache.invalidate(all, keys.length > 0);
+      throw err;
+    }
+    await this.cache.invalidate(all, bump(result));
+    return result;
+  }
+
+  /** The copies a change of these credentials' state makes stale. */
+  private stated(ns: Namespace, names: readonly string[]): string[] {
+    const { state, summaries } = this.cache.keys;
+    return [...names.map((name) => state(ns, name)), summaries(ns)];
+  }
+
+  /** The copies adding or removing these credentials makes stale. */
+  private listed(ns: Namespace, names: readonly string[]): string[] {
+    const { data, names: list } = this.cache.keys;
+    return [...this.stated(ns, names), ...names.map((name) => data(ns, name)), list(ns)];
+  }
+}
