@@ -49,6 +49,9 @@ const trustProxy = z
     return /^\d+$/.test(value) ? Number(value) : value;
   });
 
+/** One server (`redis`, `rediss`: TLS) or a Valkey/Redis Cluster from its seed nodes. */
+const REDIS_SCHEMES = ['redis', 'rediss', 'redis+cluster', 'rediss+cluster'];
+
 /**
  * Every environment-only variable the gateway reads at start-up, with its default. The variables
  * of persisted settings (HOST, PORT, PASSWORD, ...) are declared in `config/settings.registry.ts`
@@ -66,8 +69,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z
     .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
     .default('info'),
-  VALKEY_URL: url(['redis', 'rediss']).optional(),
-  REDIS_URL: url(['redis', 'rediss']).optional(),
+  VALKEY_URL: url(REDIS_SCHEMES).optional(),
+  REDIS_URL: url(REDIS_SCHEMES).optional(),
   REDIS_KEY_PREFIX: z.string().min(1).default('gcli:'),
   POSTGRES_DSN: url(['postgres', 'postgresql']).optional(),
   POSTGRES_POOL_MIN: integer(0, 100).default(2),
