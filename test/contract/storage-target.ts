@@ -4,6 +4,8 @@ import type { StorageBackend } from '../../src/storage/storage-backend.interface
 export interface StorageTarget {
   /** Shown in test names, e.g. `sqlite`. */
   name: string;
+  /** The kind `info()` reports, when not `name` (a cluster is still `valkey`). */
+  kind?: string;
   /** `null` when the target's server is usable; otherwise why its suites are skipped. */
   unavailable(): string | null;
   /**

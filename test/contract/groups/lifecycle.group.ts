@@ -9,7 +9,7 @@ export function lifecycleGroup(ctx: ContractContext) {
       await ctx.storage.upsertCredential('antigravity', 'b.json', { refresh_token: 'r' });
       await ctx.storage.setConfig('k', 'v');
       const info = await ctx.storage.info();
-      expect(info.kind).toBe(ctx.target.name);
+      expect(info.kind).toBe(ctx.target.kind ?? ctx.target.name);
       expect(info.counts).toEqual({ geminicli: 1, antigravity: 1, config: 1 });
       // A password in a URL shows only as ***.
       expect(JSON.stringify(info)).not.toMatch(/:\/\/[^/@"]*:(?!\*\*\*@)[^/@"]*@/);
