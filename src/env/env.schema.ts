@@ -81,6 +81,7 @@ export const envSchema = z.object({
   STORAGE_FALLBACK: flag.default(true),
   STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   STORAGE_STARTUP_RETRY_MS: integer(0, 600_000).default(5_000),
+  STORAGE_RECHECK_MS: integer(1_000, 3_600_000).default(30_000),
   HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(8_000),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),

@@ -72,10 +72,10 @@ export async function selectBackend(
     let reason = '';
     for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
       try {
-        storage = await connect(candidate, options.connectTimeoutMs);
+        storage = await connectCandidate(candidate, options.connectTimeoutMs);
         break;
       } catch (err) {
-        reason = redact(err, candidate.secrets);
+        reason = redactError(err, candidate.secrets);
         if (Date.now() + pause > retryUntil) break;
         if (pause === RETRY_FIRST_MS) {
           const seconds = Math.round((retryUntil - started) / 1000);
@@ -117,7 +117,10 @@ export async function selectBackend(
 }
 
 /** One connect of `candidate` under the timeout; a failed one is closed before it throws. */
-async function connect(candidate: BackendCandidate, timeoutMs: number): Promise<StorageBackend> {
+export async function connectCandidate(
+  candidate: BackendCandidate,
+  timeoutMs: number,
+): Promise<StorageBackend> {
   const storage = new ValidatedStorage(candidate.create(), candidate.secrets);
   try {
     await withTimeout(
@@ -144,7 +147,8 @@ function attempt(candidate: BackendCandidate, started: number) {
   };
 }
 
-function redact(err: unknown, secrets: readonly string[]): string {
+/** An error's message with URL passwords and the candidate's secrets masked. */
+export function redactError(err: unknown, secrets: readonly string[]): string {
   let text = redactSecrets(err instanceof Error ? err.message : String(err));
   for (const secret of secrets) if (secret) text = text.split(secret).join('***');
   return text;

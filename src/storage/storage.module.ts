@@ -4,6 +4,8 @@ import { timedStorage } from '../metrics/timed-storage';
 import { selectBackend, type StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
 import { STORAGE, STORAGE_SELECTION } from './storage.constants';
+import { Clock } from '../common/clock';
+import { StorageComeback } from './comeback/storage-comeback.service';
 import { StorageChanges } from './storage-changes.service';
 import { StorageHealthIndicator } from './storage.health';
 import {
@@ -32,8 +34,11 @@ type Selected = { storage: StorageBackend; selection: StorageSelection };
     { provide: STORAGE_SELECTION, inject: [SELECTED], useFactory: (s: Selected) => s.selection },
     StorageHealthIndicator,
     StorageChanges,
+    // A degraded gateway keeps checking the backend it was asked for.
+    StorageComeback,
+    Clock,
   ],
-  exports: [STORAGE, STORAGE_SELECTION, StorageHealthIndicator, StorageChanges],
+  exports: [STORAGE, STORAGE_SELECTION, StorageHealthIndicator, StorageChanges, StorageComeback],
 })
 export class StorageModule extends ConfigurableStorageModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
