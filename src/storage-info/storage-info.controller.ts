@@ -1,17 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
+import { StorageComeback } from '../storage/comeback/storage-comeback.service';
 import type { StorageSelection } from '../storage/select-backend';
 import type { StorageBackend } from '../storage/storage-backend.interface';
 import { InjectStorage, InjectStorageSelection } from '../storage/storage.decorators';
 
 /**
  * `GET /api/auth/storage-info`: which backend is active, what was asked for and tried (errors
- * redacted), connection facts without passwords, item counts and a ping time.
+ * redacted), connection facts without passwords, item counts and a ping time; after a fall-back,
+ * whether the backend asked for answers again (`requested_status`).
  */
 @Controller('api/auth')
 export class StorageInfoController {
   constructor(
     @InjectStorage() private readonly storage: StorageBackend,
     @InjectStorageSelection() private readonly selection: StorageSelection,
+    private readonly comeback: StorageComeback,
   ) {}
 
   @Get('storage-info')
@@ -36,6 +39,24 @@ export class StorageInfoController {
       connection,
       counts,
       ping_ms: pingMs,
+      ...this.requestedNow(),
+    };
+  }
+
+  /** On a degraded gateway: whether the backend asked for answers now, and what to do about it. */
+  private requestedNow() {
+    const status = this.comeback.status();
+    if (!status) return {};
+    return {
+      requested_status: {
+        backend: status.requested,
+        target: status.target,
+        reachable: status.reachable,
+        checked_at: status.checkedAt,
+        reachable_since: status.reachableSince,
+        ...(status.error === undefined ? {} : { error: status.error }),
+        advice: status.advice,
+      },
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
+import { StorageComeback } from './comeback/storage-comeback.service';
 import type { StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
 import { InjectStorage, InjectStorageSelection } from './storage.decorators';
@@ -9,7 +10,8 @@ import { InjectStorage, InjectStorageSelection } from './storage.decorators';
  * Terminus indicator of the storage backend, never `down`: the gateway still serves without it.
  * `up` with the backend kind and ping time; `degraded` when the server does not answer (model
  * calls are served from memory, admin writes answer 503) or when start-up fell back from the
- * configured backend to another one (with which was asked for, which is in use, and why).
+ * configured backend to another one (with which was asked for, which is in use, and why, and
+ * whether the one asked for answers again and what a restart would change).
  */
 @Injectable()
 export class StorageHealthIndicator {
@@ -17,6 +19,7 @@ export class StorageHealthIndicator {
     @InjectStorage() private readonly storage: StorageBackend,
     @InjectStorageSelection() private readonly selection: StorageSelection,
     private readonly health: HealthIndicatorService,
+    private readonly comeback: StorageComeback,
   ) {}
 
   /** Pings the backend under `timeoutMs`; never throws. */
@@ -44,11 +47,18 @@ export class StorageHealthIndicator {
     const { requested, active, degraded } = this.selection;
     if (!degraded) return undefined;
     const failed = this.selection.attempts.find((a) => a.backend === requested && !a.ok);
+    // Whether the requested backend answers now, and what a restart would change.
+    const now = this.comeback.status();
     return {
       requested,
       reason:
         `${requested} was configured but ${active} is in use: ${requested} could not be reached ` +
         `at start-up${failed?.error ? ` (${failed.error})` : ''}`,
+      ...(now && {
+        requestedReachable: now.reachable,
+        requestedCheckedAt: now.checkedAt,
+        advice: now.advice,
+      }),
     };
   }
 }
