@@ -22,6 +22,8 @@ import {
   type SharedKeys,
 } from './redis/keys';
 import {
+  clusterOk,
+  isReplyError,
   openRedisClient,
   parseRedisTarget,
   type RedisClient,
@@ -107,7 +109,8 @@ export class RedisBackend implements StorageBackend {
   }
 
   async ping(): Promise<void> {
-    await this.run((c) => c.ping());
+    // A cluster node answers PING even while the cluster refuses every key (a master is down).
+    await this.run(async (c) => void (this.target.cluster ? await clusterOk(c) : await c.ping()));
   }
 
   async info(): Promise<BackendInfo> {
@@ -279,7 +282,7 @@ export class RedisBackend implements StorageBackend {
       return await op(client);
     } catch (err) {
       const passOn = err instanceof StorageError || err instanceof SyntaxError;
-      if (passOn || (err as Error)?.name === 'ReplyError') throw err;
+      if (passOn || isReplyError(err)) throw err;
       throw this.unavailable(`${REDIS_BACKEND_NAME} storage (${client.status}) failed at`, err);
     }
   }

@@ -142,3 +142,23 @@ function clientFailure(err: unknown): unknown {
   const nodeError = (err as { lastNodeError?: unknown } | undefined)?.lastNodeError;
   return nodeError ?? err;
 }
+
+/**
+ * Resolves when the cluster serves every slot; otherwise throws (an Error, so the backend calls
+ * it "unavailable"), with the state the node reports.
+ */
+export async function clusterOk(client: RedisClient): Promise<void> {
+  const info = String(await client.call('CLUSTER', 'INFO'));
+  const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown';
+  if (state !== 'ok') throw new Error(`the cluster state is ${state}: some slots are not served`);
+}
+
+/**
+ * The server refused the command itself (a script error, a wrong type), so it is no outage; a
+ * cluster that is down or moving slots (CLUSTERDOWN, TRYAGAIN) is one, though it also answers
+ * with a reply error.
+ */
+export function isReplyError(err: unknown): boolean {
+  if ((err as Error | undefined)?.name !== 'ReplyError') return false;
+  return !/^(CLUSTERDOWN|TRYAGAIN)\b/.test((err as Error).message);
+}
