@@ -2,6 +2,10 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { settingEnvProblems } from '../config/settings-env';
 
+/** `a or b`, `a, b or c`. */
+const orList = (items: string[]) =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+
 const url = (schemes: string[]) =>
   z.string().refine(
     (value) => {
@@ -11,7 +15,7 @@ const url = (schemes: string[]) =>
         return false;
       }
     },
-    { message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+    { message: `must be a URL starting with ${orList(schemes.map((s) => `${s}://`))}` },
   );
 
 const integer = (min: number, max: number) =>
