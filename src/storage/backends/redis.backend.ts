@@ -24,6 +24,7 @@ import {
 import {
   clusterOk,
   isReplyError,
+  nodeList,
   openRedisClient,
   parseRedisTarget,
   type RedisClient,
@@ -119,12 +120,12 @@ export class RedisBackend implements StorageBackend {
     const [geminicli, antigravity, config] = await this.run((c) =>
       Promise.all([c.zcard(g.index), c.zcard(a.index), c.hlen(this.shared.config)]),
     );
-    const { nodes, database, tls } = this.target;
+    const { tls } = this.target;
     return {
       kind: this.kind,
       target: redactUrl(this.options.url),
-      host: nodes.map((node) => `${node.host}:${node.port}`).join(','),
-      database: String(database),
+      host: nodeList(this.target),
+      database: this.url.pathname.slice(1) || '0',
       tls,
       ...(this.target.cluster ? { cluster: true } : {}),
       counts: { geminicli, antigravity, config },

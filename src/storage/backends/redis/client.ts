@@ -21,6 +21,12 @@ export interface RedisTarget {
   database: number;
 }
 
+/** `host:port` of the server, or of every seed node, comma-separated (IPv6 in brackets). */
+export const nodeList = (target: RedisTarget) =>
+  target.nodes
+    .map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`))
+    .join(',');
+
 /** Whether the URL asks for a cluster (`redis+cluster://` or `rediss+cluster://`). */
 export const isClusterUrl = (url: string) =>
   CLUSTER_SCHEMES.some((scheme) => url.toLowerCase().startsWith(`${scheme}//`));
@@ -62,6 +68,10 @@ export interface OpenOptions {
  */
 export async function openRedisClient(text: string, options: OpenOptions): Promise<RedisClient> {
   const timeoutMs = options.connectTimeoutMs;
+  const target = parseRedisTarget(text);
+  if (target.cluster && target.database !== 0) {
+    throw new StorageError('a cluster has only database 0: leave the path out of the URL');
+  }
   let started = false;
   let cause: unknown;
   const client = createClient(text, options, () => started);
@@ -73,9 +83,8 @@ export async function openRedisClient(text: string, options: OpenOptions): Promi
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
-  const cluster = parseRedisTarget(text).cluster;
   try {
-    await Promise.race([client.connect().then(() => checkMode(client, cluster)), deadline]);
+    await Promise.race([client.connect().then(() => checkMode(client, target.cluster)), deadline]);
     // ioredis reports a failed AUTH or SELECT (db out of range) only as an 'error' event.
     if (cause) throw cause;
   } catch (err) {
