@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the servers the storage test suites run against (test/support/servers.ts):
-#   - redis-server, from apt, unless one is already on PATH;
+#   - redis-server and redis-cli, from apt, unless they are already on PATH;
 #   - FerretDB, built from source into "$(go env GOPATH)/bin" unless a working one is there;
 #   - Chromium (and a CJK font for its screenshots), from apt, unless one is already on PATH: the
 #     control panel's browser tests (test/browser) drive it through playwright-core.
@@ -20,11 +20,12 @@ as_root() {
 }
 
 install_redis() {
-  if command -v redis-server >/dev/null 2>&1; then
+  # redis-cli too: the test harness creates its local cluster with `redis-cli --cluster create`.
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
     return
   fi
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools
 }
 
 install_chromium() {

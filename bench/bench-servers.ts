@@ -1,8 +1,11 @@
+import { startRedisCluster } from '../test/support/redis-cluster-server';
 import { type ServerHandle, startFerret, startPostgres, startRedis } from '../test/support/servers';
 
 /** The servers one bench run talks to; an unwanted one has an empty URL. */
 export interface BenchServers {
   redis: string;
+  /** A `redis+cluster://` URL of a local 3-master cluster; empty unless asked for. */
+  redisCluster: string;
   postgres: string;
   mongodb: string;
   /** Whether BENCH_ONLY (comma-separated backend kinds) lets `kind` run; all run by default. */
@@ -13,9 +16,10 @@ export interface BenchServers {
 
 /**
  * Starts the servers the wanted backends need, in parallel, unless BENCH_REDIS_URL,
- * BENCH_POSTGRES_DSN (an admin DSN) or BENCH_MONGODB_URI name running ones.
+ * BENCH_REDIS_CLUSTER_URL, BENCH_POSTGRES_DSN (an admin DSN) or BENCH_MONGODB_URI name running
+ * ones.
  */
-export async function benchServers(): Promise<BenchServers> {
+export async function benchServers(options: { cluster?: boolean } = {}): Promise<BenchServers> {
   const only = process.env.BENCH_ONLY?.split(',');
   const wanted = (kind: string) => !only || only.includes(kind);
   const servers: ServerHandle[] = [];
@@ -33,12 +37,18 @@ export async function benchServers(): Promise<BenchServers> {
     return server.url;
   };
   try {
-    const [redis, postgres, mongodb] = await Promise.all([
-      url('valkey', process.env.BENCH_REDIS_URL, () => startRedis()),
+    const [redis, redisCluster, postgres, mongodb] = await Promise.all([
+      // The cluster is measured against a single server: it needs one too.
+      url(wanted('valkey-cluster') ? 'valkey-cluster' : 'valkey', process.env.BENCH_REDIS_URL, () =>
+        startRedis(),
+      ),
+      options.cluster
+        ? url('valkey-cluster', process.env.BENCH_REDIS_CLUSTER_URL, () => startRedisCluster())
+        : '',
       url('postgresql', process.env.BENCH_POSTGRES_DSN, () => startPostgres()),
       url('mongodb', process.env.BENCH_MONGODB_URI, () => startFerret()),
     ]);
-    return { redis, postgres, mongodb, wanted, dispose };
+    return { redis, redisCluster, postgres, mongodb, wanted, dispose };
   } catch (err) {
     await dispose();
     throw err;

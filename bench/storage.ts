@@ -6,7 +6,8 @@
  *
  * Targets (issue 3): hot-path operations within 1.5x of raw; bulk upsert under 3 s on Redis,
  * PostgreSQL and SQLite, under 6 s on MongoDB. Then the tiered storage (storage-tier.ts, issue
- * 13; BENCH_ONLY=tier with valkey and postgresql runs it alone).
+ * 13; BENCH_ONLY=tier with valkey and postgresql runs it alone), and the same operations on a local
+ * 3-master Valkey Cluster within 1.3x of a single Valkey (BENCH_ONLY=valkey-cluster runs only that).
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -225,8 +226,27 @@ function mongoTarget(uri: string): Target {
   };
 }
 
+/** The gateway's hot operations on a cluster next to a single server, interleaved. */
+async function clusterVsSingle(clusterUrl: string, singleUrl: string) {
+  const open = (url: string) =>
+    wrap(new RedisBackend({ url, keyPrefix: `bench:${process.pid}:${Date.now()}:` }));
+  const [cluster, single] = await Promise.all([open(clusterUrl), open(singleUrl)]);
+  await Promise.all([seed(cluster), seed(single)]);
+  const [c, s] = [gatewayOps(cluster), gatewayOps(single)];
+  console.log('\n| operation | cluster p50 µs | single p50 µs | ratio p50 | ratio mean |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const name of Object.keys(c) as Array<keyof typeof c>) {
+    const [a, b] = await measurePair(c[name], s[name]);
+    const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
+    console.log(
+      `| ${name} | ${a.p50.toFixed(1)} | ${b.p50.toFixed(1)} | ${ratio(a.p50, b.p50)} | ${ratio(a.mean, b.mean)} |`,
+    );
+  }
+  await Promise.all([cluster.close(), single.close()]);
+}
+
 async function main() {
-  const servers = await benchServers();
+  const servers = await benchServers({ cluster: true });
   const { wanted, redis: redisUrl, postgres: postgresDsn, mongodb: mongoUri } = servers;
   try {
     const targets = [
@@ -258,10 +278,13 @@ async function main() {
       await storage.close();
       bulk.push(`| ${target.kind} | ${(await bulkSeconds(target)).toFixed(2)} s |`);
     }
-    console.log(`\n| backend | bulk upsert of ${BULK} credentials |\n|---|---:|`);
-    for (const line of bulk) console.log(line);
+    if (bulk.length > 0) {
+      console.log(`\n| backend | bulk upsert of ${BULK} credentials |\n|---|---:|`);
+      for (const line of bulk) console.log(line);
+    }
     if (wanted('tier') && redisUrl && postgresDsn)
       await benchTier(redisUrl, postgresDsn, measurePair, seed);
+    if (servers.redisCluster) await clusterVsSingle(servers.redisCluster, redisUrl);
   } finally {
     await servers.dispose();
   }

@@ -34,6 +34,7 @@ import { UsageModule } from './usage/usage.module';
           fallback: env.STORAGE_FALLBACK,
           connectTimeoutMs: env.STORAGE_CONNECT_TIMEOUT_MS,
           startupRetryMs: env.STORAGE_STARTUP_RETRY_MS,
+          recheckMs: env.STORAGE_RECHECK_MS,
         };
       },
     }),

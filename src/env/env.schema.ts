@@ -2,6 +2,10 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { settingEnvProblems } from '../config/settings-env';
 
+/** `a or b`, `a, b or c`. */
+const orList = (items: string[]) =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+
 const url = (schemes: string[]) =>
   z.string().refine(
     (value) => {
@@ -11,7 +15,7 @@ const url = (schemes: string[]) =>
         return false;
       }
     },
-    { message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+    { message: `must be a URL starting with ${orList(schemes.map((s) => `${s}://`))}` },
   );
 
 const integer = (min: number, max: number) =>
@@ -49,6 +53,9 @@ const trustProxy = z
     return /^\d+$/.test(value) ? Number(value) : value;
   });
 
+/** One server (`redis`, `rediss`: TLS) or a Valkey/Redis Cluster from its seed nodes. */
+const REDIS_SCHEMES = ['redis', 'rediss', 'redis+cluster', 'rediss+cluster'];
+
 /**
  * Every environment-only variable the gateway reads at start-up, with its default. The variables
  * of persisted settings (HOST, PORT, PASSWORD, ...) are declared in `config/settings.registry.ts`
@@ -66,8 +73,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z
     .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
     .default('info'),
-  VALKEY_URL: url(['redis', 'rediss']).optional(),
-  REDIS_URL: url(['redis', 'rediss']).optional(),
+  VALKEY_URL: url(REDIS_SCHEMES).optional(),
+  REDIS_URL: url(REDIS_SCHEMES).optional(),
   REDIS_KEY_PREFIX: z.string().min(1).default('gcli:'),
   POSTGRES_DSN: url(['postgres', 'postgresql']).optional(),
   POSTGRES_POOL_MIN: integer(0, 100).default(2),
@@ -80,6 +87,7 @@ export const envSchema = z.object({
   STORAGE_FALLBACK: flag.default(true),
   STORAGE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   STORAGE_STARTUP_RETRY_MS: integer(0, 600_000).default(5_000),
+  STORAGE_RECHECK_MS: integer(1_000, 3_600_000).default(30_000),
   HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(8_000),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
@@ -120,6 +128,13 @@ export function validateEnv(raw: Record<string, unknown>): GatewayEnv {
   if (result.success && result.data.STORAGE_CACHE === 'valkey') {
     if (!result.data.VALKEY_URL && !result.data.REDIS_URL) {
       problems.push('STORAGE_CACHE: valkey needs VALKEY_URL or REDIS_URL');
+    }
+    // The cache's invalidation script touches keys of several groups at once: one slot only.
+    if (/^rediss?\+cluster:/i.test(result.data.VALKEY_URL ?? result.data.REDIS_URL ?? '')) {
+      problems.push(
+        'STORAGE_CACHE: valkey cannot use a Valkey Cluster (redis+cluster://) as the cache; ' +
+          'point VALKEY_URL at a single Valkey/Redis server',
+      );
     }
   }
   problems.push(...settingEnvProblems(raw));

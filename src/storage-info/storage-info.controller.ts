@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { StorageComeback } from '../storage/comeback/storage-comeback.service';
 import type { StorageSelection } from '../storage/select-backend';
 import type { StorageBackend } from '../storage/storage-backend.interface';
 import {
@@ -11,7 +12,8 @@ import type { CacheTierStatus } from '../storage/tier/cache-tier-report';
 /**
  * `GET /api/auth/storage-info`: which backend is active, what was asked for and tried (errors
  * redacted), connection facts without passwords, item counts and a ping time. With a cache tier
- * (STORAGE_CACHE), `tiers` shows the primary and the cache with the state of each.
+ * (STORAGE_CACHE), `tiers` shows the primary and the cache with the state of each; after a
+ * fall-back, `requested_status` says whether the backend asked for answers again.
  */
 @Controller('api/auth')
 export class StorageInfoController {
@@ -19,6 +21,7 @@ export class StorageInfoController {
     @InjectStorage() private readonly storage: StorageBackend,
     @InjectStorageSelection() private readonly selection: StorageSelection,
     @InjectStorageCacheStatus() private readonly cache: CacheTierStatus | null,
+    private readonly comeback: StorageComeback,
   ) {}
 
   @Get('storage-info')
@@ -44,6 +47,7 @@ export class StorageInfoController {
       counts,
       ping_ms: pingMs,
       ...(this.cache ? { tiers: await this.tiers(connection.target, pingMs) } : {}),
+      ...this.requestedNow(),
     };
   }
 
@@ -61,6 +65,23 @@ export class StorageInfoController {
         ...cache,
         ...(reason === undefined ? {} : { reason }),
         ...(cachePing === undefined ? {} : { ping_ms: cachePing }),
+      },
+    };
+  }
+
+  /** On a degraded gateway: whether the backend asked for answers now, and what to do about it. */
+  private requestedNow() {
+    const status = this.comeback.status();
+    if (!status) return {};
+    return {
+      requested_status: {
+        backend: status.requested,
+        target: status.target,
+        reachable: status.reachable,
+        checked_at: status.checkedAt,
+        reachable_since: status.reachableSince,
+        ...(status.error === undefined ? {} : { error: status.error }),
+        advice: status.advice,
       },
     };
   }

@@ -78,10 +78,10 @@ export async function selectBackend(
     let reason = '';
     for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
       try {
-        storage = await connect(candidate, options.connectTimeoutMs);
+        storage = await connectCandidate(candidate, options.connectTimeoutMs);
         break;
       } catch (err) {
-        reason = redact(err, candidate.secrets);
+        reason = redactError(err, candidate.secrets);
         if (Date.now() + pause > retryUntil) break;
         if (pause === RETRY_FIRST_MS) {
           const seconds = Math.round((retryUntil - started) / 1000);
@@ -123,7 +123,10 @@ export async function selectBackend(
 }
 
 /** One connect of `candidate` under the timeout; a failed one is closed before it throws. */
-async function connect(candidate: BackendCandidate, timeoutMs: number): Promise<StorageBackend> {
+export async function connectCandidate(
+  candidate: BackendCandidate,
+  timeoutMs: number,
+): Promise<StorageBackend> {
   const storage = new ValidatedStorage(candidate.create(), candidate.secrets, {
     rules: candidate.rules,
   });
@@ -152,7 +155,8 @@ function attempt(candidate: BackendCandidate, started: number) {
   };
 }
 
-function redact(err: unknown, secrets: readonly string[]): string {
+/** An error's message with URL passwords and the candidate's secrets masked. */
+export function redactError(err: unknown, secrets: readonly string[]): string {
   let text = redactSecrets(err instanceof Error ? err.message : String(err));
   for (const secret of secrets) if (secret) text = text.split(secret).join('***');
   return text;

@@ -24,6 +24,8 @@ export interface BackendInfo {
   host?: string;
   database?: string;
   tls?: boolean;
+  /** True for a Valkey/Redis Cluster (`host` then lists its seed nodes). */
+  cluster?: boolean;
   pool?: { min: number; max: number };
   counts: { geminicli: number; antigravity: number; config: number };
 }

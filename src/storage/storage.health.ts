@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
+import { StorageComeback } from './comeback/storage-comeback.service';
 import type { StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
 import {
@@ -14,9 +15,10 @@ import type { CacheTierStatus } from './tier/cache-tier-report';
  * Terminus indicator of the storage backend, never `down`: the gateway still serves without it.
  * `up` with the backend kind and ping time; `degraded` when the server does not answer (model
  * calls are served from memory, admin writes answer 503) or when start-up fell back from the
- * configured backend to another one (with which was asked for, which is in use, and why). With a
- * cache tier (STORAGE_CACHE), its state is shown as `cache`, and a cache that is not serving makes
- * storage `degraded` with the reason: the gateway then serves from the primary alone.
+ * configured backend to another one (with which was asked for, which is in use, and why, and
+ * whether the one asked for answers again and what a restart would change). With a cache tier
+ * (STORAGE_CACHE), its state is shown as `cache`, and a cache that is not serving makes storage
+ * `degraded` with the reason: the gateway then serves from the primary alone.
  */
 @Injectable()
 export class StorageHealthIndicator {
@@ -25,6 +27,7 @@ export class StorageHealthIndicator {
     @InjectStorageSelection() private readonly selection: StorageSelection,
     private readonly health: HealthIndicatorService,
     @InjectStorageCacheStatus() private readonly cache: CacheTierStatus | null,
+    private readonly comeback: StorageComeback,
   ) {}
 
   /** Pings the backend under `timeoutMs`; never throws. */
@@ -73,11 +76,18 @@ export class StorageHealthIndicator {
     const { requested, active, degraded } = this.selection;
     if (!degraded) return undefined;
     const failed = this.selection.attempts.find((a) => a.backend === requested && !a.ok);
+    // Whether the requested backend answers now, and what a restart would change.
+    const now = this.comeback.status();
     return {
       requested,
       reason:
         `${requested} was configured but ${active} is in use: ${requested} could not be reached ` +
         `at start-up${failed?.error ? ` (${failed.error})` : ''}`,
+      ...(now && {
+        requestedReachable: now.reachable,
+        requestedCheckedAt: now.checkedAt,
+        advice: now.advice,
+      }),
     };
   }
 }

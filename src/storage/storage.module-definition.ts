@@ -10,6 +10,11 @@ export interface StorageModuleOptions {
   connectTimeoutMs: number;
   /** How long the preferred backend is retried at start-up before falling back, in ms. */
   startupRetryMs?: number;
+  /**
+   * After a fall-back, how often the backend that was asked for is checked again, in ms
+   * (default 30000); see StorageComeback.
+   */
+  recheckMs?: number;
 }
 
 export const {

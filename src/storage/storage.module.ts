@@ -5,6 +5,8 @@ import { selectBackend, type StorageSelection } from './select-backend';
 import type { StorageBackend } from './storage-backend.interface';
 import { ROLE_TOKENS, STORAGE, STORAGE_CACHE_STATUS, STORAGE_SELECTION } from './storage.constants';
 import type { CacheTierStatus } from './tier/cache-tier-report';
+import { Clock } from '../common/clock';
+import { StorageComeback } from './comeback/storage-comeback.service';
 import { StorageChanges } from './storage-changes.service';
 import { StorageHealthIndicator } from './storage.health';
 import {
@@ -41,6 +43,9 @@ type Selected = { storage: StorageBackend; selection: StorageSelection; cache?: 
     },
     StorageHealthIndicator,
     StorageChanges,
+    // A degraded gateway keeps checking the backend it was asked for.
+    StorageComeback,
+    Clock,
   ],
   exports: [
     STORAGE,
@@ -49,6 +54,7 @@ type Selected = { storage: StorageBackend; selection: StorageSelection; cache?: 
     ...ROLE_TOKENS,
     StorageHealthIndicator,
     StorageChanges,
+    StorageComeback,
   ],
 })
 export class StorageModule extends ConfigurableStorageModule implements OnApplicationShutdown {

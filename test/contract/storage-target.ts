@@ -14,7 +14,8 @@ export interface StoreOptions {
 export interface StorageTarget {
   /** Shown in test names, e.g. `sqlite`. */
   name: string;
-  /** The kind the store reports, when it is not `name` (a tier reports its primary's). */
+  /** The kind the store reports, when it is not `name` (a tier reports its primary's, a cluster
+   * is still `valkey`). */
   kind?: BackendKind;
   /** `null` when the target's server is usable; otherwise why its suites are skipped. */
   unavailable(): string | null;

@@ -46,6 +46,16 @@ const BACKENDS: Backend[] = [
       env: { REDIS_URL: serverUrl('redis').url!, REDIS_KEY_PREFIX: `config:${suffix()}:` },
     }),
   },
+  {
+    label: 'Redis Cluster',
+    servers: ['redis-cluster'],
+    setup: async () => ({
+      env: {
+        REDIS_URL: serverUrl('redis-cluster').url!,
+        REDIS_KEY_PREFIX: `config:${suffix()}:`,
+      },
+    }),
+  },
 ];
 
 /** Milliseconds until `check` holds, polling every 50 ms; fails after `limitMs`. */

@@ -131,7 +131,7 @@ describe('gateway start-up', () => {
     expect(result.exitCode).toBe(1);
     expect(result.output).toMatch(/^ {2}PORT: must be a whole number$/m);
     expect(result.output).toMatch(
-      /^ {2}REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\/$/m,
+      /^ {2}REDIS_URL: must be a URL starting with redis:\/\/, rediss:\/\/, redis\+cluster:\/\/ or rediss\+cluster:\/\/$/m,
     );
     expect(result.output).toMatch(/^ {2}STORAGE_FALLBACK: must be true or false$/m);
     expect(result.output).not.toContain(PASSWORD);

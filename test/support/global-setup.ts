@@ -1,9 +1,11 @@
 /**
- * Jest global setup: starts redis, PostgreSQL and FerretDB once per run and publishes their URLs
- * as TEST_REDIS_URL, TEST_POSTGRES_DSN and TEST_MONGODB_URI. A variable that is already set is
+ * Jest global setup: starts redis, a 3-master redis cluster, PostgreSQL and FerretDB once per run
+ * and publishes their URLs as TEST_REDIS_URL, TEST_REDIS_CLUSTER_URL, TEST_POSTGRES_DSN and
+ * TEST_MONGODB_URI. A variable that is already set is
  * used as given. A server that cannot start is reported in TEST_<NAME>_UNAVAILABLE so its suites
  * can skip, unless STORAGE_TEST_REQUIRE_ALL=1, which fails the run instead.
  */
+import { startRedisCluster } from './redis-cluster-server';
 import { startFerret, startPostgres, startRedis, type ServerHandle } from './servers';
 
 declare global {
@@ -29,6 +31,12 @@ const SERVICES: readonly Service[] = [
     urlVar: 'TEST_REDIS_URL',
     unavailableVar: 'TEST_REDIS_UNAVAILABLE',
     start: startRedis,
+  },
+  {
+    name: 'redis-cluster',
+    urlVar: 'TEST_REDIS_CLUSTER_URL',
+    unavailableVar: 'TEST_REDIS_CLUSTER_UNAVAILABLE',
+    start: startRedisCluster,
   },
   {
     name: 'postgres',

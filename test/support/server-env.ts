@@ -1,6 +1,7 @@
 /** The servers the global setup publishes, by the name used in skip notices. */
 const SERVERS = {
   redis: { url: 'TEST_REDIS_URL', unavailable: 'TEST_REDIS_UNAVAILABLE' },
+  'redis-cluster': { url: 'TEST_REDIS_CLUSTER_URL', unavailable: 'TEST_REDIS_CLUSTER_UNAVAILABLE' },
   postgres: { url: 'TEST_POSTGRES_DSN', unavailable: 'TEST_POSTGRES_UNAVAILABLE' },
   mongodb: { url: 'TEST_MONGODB_URI', unavailable: 'TEST_MONGODB_UNAVAILABLE' },
 } as const;

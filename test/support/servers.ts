@@ -88,7 +88,7 @@ export function freePort(): Promise<number> {
  * @returns a running server whose `url` is `redis://127.0.0.1:PORT`
  */
 export async function startRedis(
-  options: { persistent?: boolean; port?: number } = {},
+  options: { persistent?: boolean; port?: number; extraArgs?: readonly string[] } = {},
 ): Promise<ServerHandle> {
   const command = requireExecutable('redis-server', ['/usr/bin', '/usr/local/bin']);
   const port = options.port ?? (await freePort());
@@ -104,7 +104,7 @@ export async function startRedis(
       port,
       dataDir,
       command,
-      args: [...args, '--dir', dataDir, '--loglevel', 'warning'],
+      args: [...args, ...(options.extraArgs ?? []), '--dir', dataDir, '--loglevel', 'warning'],
       readyTimeoutMs: READY_TIMEOUT_MS,
       stopSignal: 'SIGTERM',
       emergencySignal: 'SIGKILL',

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ArchiveSource } from '../archive/archive.source';
+import { isClusterUrl } from '../../storage/backends/redis/client';
 import { openPythonRedis } from '../legacy/python-redis.source';
 import { CliStore } from '../storage/cli-storage.adapter';
 import { parseLocation } from '../storage/storage-location';
@@ -22,7 +23,8 @@ export async function openSource(
 ): Promise<TransferSource> {
   if (isArchivePath(text)) return ArchiveSource.open(resolve(text));
   const location = parseLocation(text, what, true);
-  if (location.kind === 'valkey') {
+  // The Python gateway never ran on a cluster: only a single server can hold its layout.
+  if (location.kind === 'valkey' && !isClusterUrl(location.raw)) {
     const legacy = await openPythonRedis(location, keyPrefix);
     if (legacy) return legacy;
   }

@@ -20,6 +20,10 @@ const SCHEMES: Record<string, { kind: BackendKind; envKey: StorageLocation['envK
   'rediss:': { kind: 'valkey', envKey: 'VALKEY_URL' },
   'valkey:': { kind: 'valkey', envKey: 'VALKEY_URL' },
   'valkeys:': { kind: 'valkey', envKey: 'VALKEY_URL' },
+  'redis+cluster:': { kind: 'valkey', envKey: 'VALKEY_URL' },
+  'rediss+cluster:': { kind: 'valkey', envKey: 'VALKEY_URL' },
+  'valkey+cluster:': { kind: 'valkey', envKey: 'VALKEY_URL' },
+  'valkeys+cluster:': { kind: 'valkey', envKey: 'VALKEY_URL' },
   'postgres:': { kind: 'postgresql', envKey: 'POSTGRES_DSN' },
   'postgresql:': { kind: 'postgresql', envKey: 'POSTGRES_DSN' },
   'mongodb:': { kind: 'mongodb', envKey: 'MONGODB_URI' },
@@ -30,7 +34,7 @@ const SCHEMES: Record<string, { kind: BackendKind; envKey: StorageLocation['envK
 export const SQLITE_FILE = 'credentials.db';
 
 /**
- * Reads a location: a `redis://`, `rediss://`, `postgres://`, `postgresql://`, `mongodb://` or
+ * Reads a location: a `redis://`, `rediss://`, `redis+cluster://`, `postgres://`, `postgresql://`, `mongodb://` or
  * `mongodb+srv://` URL, else an SQLite database file or a credentials directory (its
  * `credentials.db`). `mustExist` refuses an SQLite path with no database, so a typo in `--from`
  * does not read an empty new file.
@@ -43,7 +47,7 @@ export function parseLocation(value: string, what: string, mustExist: boolean): 
     const known = SCHEMES[scheme];
     if (!known) {
       throw usageError(
-        `${what}: ${redactUrl(text)} is not a storage URL (use redis://, rediss://, postgres://, mongodb:// or an SQLite file path)`,
+        `${what}: ${redactUrl(text)} is not a storage URL (use redis://, rediss://, redis+cluster://, postgres://, mongodb:// or an SQLite file path)`,
       );
     }
     if (!URL.canParse(text)) throw usageError(`${what}: ${redactUrl(text)} is not a valid URL`);

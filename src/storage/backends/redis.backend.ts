@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { redactSecrets, redactUrl } from '../../common/redact-url';
 import type {
   BackendInfo,
@@ -23,6 +22,15 @@ import {
   type SharedKeys,
 } from './redis/keys';
 import { classifyRedisError } from './redis/redis-errors';
+import {
+  clusterOk,
+  isReplyError,
+  nodeList,
+  openRedisClient,
+  parseRedisTarget,
+  type RedisClient,
+  type RedisTarget,
+} from './redis/client';
 import { defineScripts, exec, SCRIPTS } from './redis/scripts';
 import { readSummary } from './redis/summary';
 import { redisUsage } from './redis/usage';
@@ -33,7 +41,10 @@ import { STORAGE_RULES, type StorageRules } from '../storage-rules';
 export const REDIS_BACKEND_NAME = 'Valkey/Redis';
 
 export interface RedisBackendOptions {
-  /** `redis://[user:password@]host[:port][/db]`; `rediss://` connects over TLS. */
+  /**
+   * `redis://[user:password@]host[:port][/db]`; `rediss://` connects over TLS. A cluster:
+   * `redis+cluster://[user:password@]host:port[?addr=host:port...]` (see redis/client.ts).
+   */
   url: string;
   /** Put before every key, so several gateways (or tests) can share one server. Default `gcli:`. */
   keyPrefix?: string;
@@ -47,24 +58,26 @@ export interface RedisBackendOptions {
   clock?: StorageClock;
 }
 
-/** Upper bound of the wait between reconnection attempts, in milliseconds. */
-const MAX_BACKOFF_MS = 5_000;
 /** Credentials written per script call by a bulk upsert; keeps each call's server time short. */
 const UPSERT_CHUNK = 1_000;
 
 const CLOSED = `${REDIS_BACKEND_NAME} storage is closed (or was never connected)`;
 
 /**
- * Valkey or Redis over one ioredis connection. Data and state live in separate keys, a ZSET keeps
- * insertion order, indexes answer the summary's filters, and every read-modify-write is a Lua
- * script that keeps them in step (see redis/keys.ts, redis/scripts.ts, redis/summary.ts).
+ * Valkey or Redis over one ioredis connection, or a Valkey/Redis Cluster. Data and state live in
+ * separate keys, a ZSET keeps insertion order, indexes answer the summary's filters, and every
+ * read-modify-write is a Lua script that keeps them in step (see redis/keys.ts, redis/scripts.ts,
+ * redis/summary.ts). On a cluster each namespace, the settings and the usage counters are one
+ * hash-tagged group each, so every script and MULTI stays in one slot.
  */
 export class RedisBackend implements StorageBackend {
   readonly kind = 'valkey' as const;
   readonly capabilities = { indexedStateFilters: true };
   readonly classifyError = classifyRedisError;
-  private client?: Redis;
+  private client?: RedisClient;
   private readonly url: URL;
+  private readonly target: RedisTarget;
+  private readonly prefix: string;
   private readonly shared: SharedKeys;
   private readonly creds: Record<Namespace, CredentialKeys>;
   private readonly usage: ReturnType<typeof redisUsage>;
@@ -72,54 +85,34 @@ export class RedisBackend implements StorageBackend {
   private readonly nowSeconds: () => number;
 
   constructor(private readonly options: RedisBackendOptions) {
-    const prefix = options.keyPrefix ?? 'gcli:';
+    const prefix = (this.prefix = options.keyPrefix ?? 'gcli:');
     this.rules = options.rules ?? STORAGE_RULES;
     this.nowSeconds = secondsOf(options.clock ?? SYSTEM_CLOCK);
     this.url = URL.canParse(options.url) ? new URL(options.url) : new URL('redis://invalid');
-    this.shared = sharedKeys(prefix);
-    this.usage = redisUsage(prefix);
+    // Hash tags only on a cluster: a single server keeps the key names it always had.
+    const { cluster } = (this.target = parseRedisTarget(options.url));
+    this.shared = sharedKeys(prefix, cluster);
+    this.usage = redisUsage(prefix, cluster);
     this.creds = {
-      geminicli: credentialKeys(prefix, 'geminicli'),
-      antigravity: credentialKeys(prefix, 'antigravity'),
+      geminicli: credentialKeys(prefix, 'geminicli', cluster),
+      antigravity: credentialKeys(prefix, 'antigravity', cluster),
     };
   }
 
   async connect(): Promise<void> {
     await this.close();
-    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
-    let started = false;
-    let cause: unknown;
-    const client = new Redis(this.options.url, {
-      lazyConnect: true,
-      connectTimeout: timeoutMs,
-      commandTimeout: this.options.commandTimeoutMs ?? 10_000,
-      // While the server is away commands fail at once instead of waiting in a queue.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      // A failed first connection is final; after a good start, reconnect with capped backoff.
-      retryStrategy: (times) => (started ? Math.min(100 * 2 ** times, MAX_BACKOFF_MS) : null),
-      ...(this.url.protocol === 'rediss:' ? { tls: {} } : {}),
-    });
-    // Errors reach callers through rejected commands; without a listener ioredis would crash.
-    client.on('error', (err: unknown) => (cause = err));
-    defineScripts(client);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([client.connect().then(() => client.ping()), deadline]);
-      // ioredis reports a failed AUTH or SELECT (db out of range) only as an 'error' event.
-      if (cause) throw cause;
-    } catch (err) {
-      // An ended client holds nothing; disconnect() would only leave a 2 s timer behind.
-      if (client.status !== 'end') client.disconnect();
-      throw this.unavailable(`cannot connect to ${REDIS_BACKEND_NAME} at`, cause ?? err);
-    } finally {
-      clearTimeout(timer);
+    if (this.target.cluster && /[{}]/.test(this.prefix)) {
+      throw new StorageError(`a cluster key prefix may not hold { or }: they make hash tags`);
     }
-    started = true;
-    this.client = client;
+    try {
+      this.client = await openRedisClient(this.options.url, {
+        connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000,
+        commandTimeoutMs: this.options.commandTimeoutMs ?? 10_000,
+        prepare: defineScripts,
+      });
+    } catch (err) {
+      throw this.unavailable(`cannot connect to ${REDIS_BACKEND_NAME} at`, err);
+    }
   }
 
   async close(): Promise<void> {
@@ -129,21 +122,24 @@ export class RedisBackend implements StorageBackend {
   }
 
   async ping(): Promise<void> {
-    await this.run((c) => c.ping());
+    // A cluster node answers PING even while the cluster refuses every key (a master is down).
+    await this.run(async (c) => void (this.target.cluster ? await clusterOk(c) : await c.ping()));
   }
 
   async info(): Promise<BackendInfo> {
     const { geminicli: g, antigravity: a } = this.creds;
-    const counts = await this.run((c) =>
-      exec(c.multi().zcard(g.index).zcard(a.index).hlen(this.shared.config)),
+    // Three slots on a cluster: three commands, not one MULTI.
+    const [geminicli, antigravity, config] = await this.run((c) =>
+      Promise.all([c.zcard(g.index), c.zcard(a.index), c.hlen(this.shared.config)]),
     );
-    const [geminicli, antigravity, config] = counts as number[];
+    const { tls } = this.target;
     return {
       kind: this.kind,
       target: redactUrl(this.options.url),
-      host: `${this.url.hostname}:${this.url.port || 6379}`,
+      host: nodeList(this.target),
       database: this.url.pathname.slice(1) || '0',
-      tls: this.url.protocol === 'rediss:',
+      tls,
+      ...(this.target.cluster ? { cluster: true } : {}),
       counts: { geminicli, antigravity, config },
     };
   }
@@ -287,18 +283,23 @@ export class RedisBackend implements StorageBackend {
   }
 
   async changeVersion() {
-    return Number((await this.run((c) => c.get(this.shared.version))) ?? 0);
+    // On a cluster each slot group counts its own changes; their sum moves whenever one does.
+    const keys = [
+      ...new Set([this.shared.version, ...Object.values(this.creds).map((k) => k.version)]),
+    ];
+    const counts = await this.run((c) => Promise.all(keys.map((key) => c.get(key))));
+    return counts.reduce((sum, count) => sum + Number(count ?? 0), 0);
   }
 
   /** Runs commands on the open client; any failure but a reply error or bad JSON is "unavailable". */
-  private async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+  private async run<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
     const client = this.client;
     if (!client) throw new StorageUnavailableError(CLOSED, 'valkey');
     try {
       return await op(client);
     } catch (err) {
       const passOn = err instanceof StorageError || err instanceof SyntaxError;
-      if (passOn || (err as Error)?.name === 'ReplyError') throw err;
+      if (passOn || isReplyError(err)) throw err;
       throw this.unavailable(`${REDIS_BACKEND_NAME} storage (${client.status}) failed at`, err);
     }
   }

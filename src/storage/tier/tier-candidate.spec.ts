@@ -46,4 +46,12 @@ describe('choosing a Valkey cache tier', () => {
       /STORAGE_CACHE: must be none or valkey/,
     );
   });
+
+  it('refuses a Valkey Cluster as the cache, saying to use a single server', () => {
+    const env = { POSTGRES_DSN: DSN, STORAGE_CACHE: 'valkey' };
+    expect(() => validateEnv({ ...env, VALKEY_URL: 'redis+cluster://127.0.0.1:7000' })).toThrow(
+      /STORAGE_CACHE: valkey cannot use a Valkey Cluster/,
+    );
+    expect(() => validateEnv({ ...env, VALKEY_URL: 'redis://127.0.0.1:6379' })).not.toThrow();
+  });
 });

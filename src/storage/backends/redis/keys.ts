@@ -24,6 +24,16 @@ export const COOLDOWN_FIELD_PREFIX = 'cd:';
 export const cooldownField = (modelKey: string) => `${COOLDOWN_FIELD_PREFIX}${modelKey}`;
 
 /**
+ * The start of the keys of one group, the keys a script or MULTI touches together. On a single
+ * server it is `<prefix><group>`, the names every earlier version wrote; on a cluster the same
+ * text is a hash tag, so the whole group hashes to one slot: `gcli:creds:index` becomes
+ * `{gcli:creds}:index`. Taking the braces out of a cluster key gives back its single-server name.
+ */
+export function groupBase(prefix: string, group: string, cluster: boolean): string {
+  return cluster ? `{${prefix}${group}}` : `${prefix}${group}`;
+}
+
+/**
  * The keys of one namespace. A name is only ever appended to a fixed prefix, never put into a
  * pattern, so `*`, `?`, `[`, `%`, `:` and unicode in names are plain characters.
  *
@@ -32,8 +42,8 @@ export const cooldownField = (modelKey: string) => `${COOLDOWN_FIELD_PREFIX}${mo
  * error-code and cooldown indexes existed has none (those filters would miss it), and is not
  * migrated: no version without them was ever released.
  */
-export function credentialKeys(prefix: string, ns: Namespace) {
-  const base = `${prefix}${NAMESPACE_SEGMENT[ns]}:`;
+export function credentialKeys(prefix: string, ns: Namespace, cluster = false) {
+  const base = `${groupBase(prefix, NAMESPACE_SEGMENT[ns], cluster)}:`;
   const errorsPrefix = `${base}errors:`;
   const cooldownPrefix = `${base}cooldown:`;
   const problemPrefix = `${base}problem:`;
@@ -68,8 +78,11 @@ export function credentialKeys(prefix: string, ns: Namespace) {
     data: (name: string) => `${base}data:${name}`,
     /** HASH: the credential's state, see STATE_FIELD. */
     state: (name: string) => `${base}state:${name}`,
-    /** The shared change counter, which credential scripts raise. */
-    version: sharedKeys(prefix).version,
+    /**
+     * The change counter the namespace's scripts raise: the shared one on a single server; on a
+     * cluster one of the namespace's own, since a script may only touch keys of its slot.
+     */
+    version: cluster ? `${base}version` : sharedKeys(prefix).version,
   };
 }
 
@@ -79,13 +92,20 @@ export type CredentialKeys = ReturnType<typeof credentialKeys>;
 export const ANY_PROBLEM = '*';
 
 /** The keys shared by both namespaces. */
-export function sharedKeys(prefix: string) {
+export function sharedKeys(prefix: string, cluster = false) {
+  const base = groupBase(prefix, '', cluster);
   return {
     /** HASH from config key to its JSON-encoded value. */
-    config: `${prefix}config`,
-    /** Counter raised on every change another process must notice. */
-    version: `${prefix}version`,
-    /** STRING with a PX expiry: one short-lived entry. */
+    config: `${base}config`,
+    /**
+     * Counter raised on every change another process must notice (on a cluster: every settings
+     * change; each namespace counts its own, see `credentialKeys`).
+     */
+    version: `${base}version`,
+    /**
+     * STRING with a PX expiry: one short-lived entry. Never tagged: each is read and written alone,
+     * so on a cluster the entries spread over every master.
+     */
     entry: (key: string) => `${prefix}entry:${key}`,
   };
 }

@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type {
   CredentialData,
   CredentialState,
@@ -14,6 +14,7 @@ import {
   type SharedKeys,
   STATE_FIELD as F,
 } from './keys';
+import type { RedisClient } from './client';
 import { RESTORE_STATES_LUA, restoreItem } from './restore-script';
 
 const CD = COOLDOWN_FIELD_PREFIX;
@@ -22,8 +23,8 @@ const CD = COOLDOWN_FIELD_PREFIX;
  * Lua functions the scripts share, put before each of them: they keep the error-code and cooldown
  * indexes (see keys.ts) in step with the state hash. The index keys of codes and models found in
  * a hash can only be made here, from the prefixes the caller passes (keys.ts owns their format);
- * every other key arrives in KEYS. Making keys in a script is fine on a single server, which is
- * what this backend supports (its keys carry no hash tags).
+ * every other key arrives in KEYS. Making keys in a script is fine on a cluster too: on one, every
+ * prefix carries its group's hash tag, so the keys made land in the slot of the declared ones.
  */
 const PRELUDE = `
   local function codeText(code) return string.format('%d', code) end
@@ -222,14 +223,14 @@ const LUA = {
 type ScriptName = keyof typeof LUA;
 
 /** Registers every script on the client; ioredis then sends EVALSHA, falling back to EVAL once. */
-export function defineScripts(client: Redis): void {
+export function defineScripts(client: RedisClient): void {
   for (const [name, body] of Object.entries(LUA)) {
     client.defineCommand(name, { lua: PRELUDE + body });
   }
 }
 
 /** Runs a registered script and returns its integer reply. */
-async function call(client: Redis, name: ScriptName, keys: string[], args: string[]) {
+async function call(client: RedisClient, name: ScriptName, keys: string[], args: string[]) {
   const commands = client as unknown as Record<ScriptName, (...a: unknown[]) => Promise<unknown>>;
   return Number(await commands[name].call(client, keys.length, ...keys, ...args));
 }
@@ -240,7 +241,7 @@ const run = async (...params: Parameters<typeof call>) => (await call(...params)
 /** The script calls, each passing KEYS and ARGV in the order its script above reads them. */
 export const SCRIPTS = {
   /** Upserts `items` (name, data) in one script call; resolves to how many were new. */
-  async upsert(c: Redis, k: CredentialKeys, items: ReadonlyArray<[string, CredentialData]>) {
+  async upsert(c: RedisClient, k: CredentialKeys, items: ReadonlyArray<[string, CredentialData]>) {
     const keys = [k.index, k.seq, k.version, k.disabled, k.cooling];
     const args = [k.problemPrefix, k.errorsPrefix, k.cooldownPrefix];
     for (const [name, data] of items) {
@@ -250,12 +251,12 @@ export const SCRIPTS = {
     return call(c, 'gcliUpsert', keys, args);
   },
 
-  delete(c: Redis, k: CredentialKeys, name: string) {
+  delete(c: RedisClient, k: CredentialKeys, name: string) {
     const keys = [k.data(name), k.state(name), k.index, k.disabled, k.cooling, k.version];
     return run(c, 'gcliDelete', keys, [name, k.errorsPrefix, k.cooldownPrefix, k.problemPrefix]);
   },
 
-  updateState(c: Redis, k: CredentialKeys, name: string, patch: CredentialStatePatch) {
+  updateState(c: RedisClient, k: CredentialKeys, name: string, patch: CredentialStatePatch) {
     const ops: string[] = [];
     const put = (field: string, value: string | number | null) =>
       ops.push(value === null ? 'del' : 'set', field, value === null ? '' : String(value));
@@ -267,13 +268,19 @@ export const SCRIPTS = {
     return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version], args);
   },
 
-  setCooldown(c: Redis, k: CredentialKeys, name: string, model: string, until: number | null) {
+  setCooldown(
+    c: RedisClient,
+    k: CredentialKeys,
+    name: string,
+    model: string,
+    until: number | null,
+  ) {
     const keys = [k.state(name), k.cooldown(model), k.cooling, k.version];
     const args = [name, cooldownField(model), until === null ? '' : String(until)];
     return run(c, 'gcliSetCooldown', keys, args);
   },
 
-  recordSuccess(c: Redis, k: CredentialKeys, name: string, at: number, model?: string) {
+  recordSuccess(c: RedisClient, k: CredentialKeys, name: string, at: number, model?: string) {
     const keys = [k.state(name), k.cooling];
     const args = [name, String(at), k.errorsPrefix];
     if (model !== undefined) {
@@ -284,7 +291,7 @@ export const SCRIPTS = {
   },
 
   recordFailure(
-    c: Redis,
+    c: RedisClient,
     k: CredentialKeys,
     name: string,
     input: RecordFailureInput,
@@ -301,7 +308,7 @@ export const SCRIPTS = {
   },
 
   restoreStates(
-    c: Redis,
+    c: RedisClient,
     k: CredentialKeys,
     items: ReadonlyArray<{ name: string; state: CredentialState }>,
   ) {
@@ -311,11 +318,11 @@ export const SCRIPTS = {
     return call(c, 'gcliRestoreStates', keys, args);
   },
 
-  deleteConfig(c: Redis, s: SharedKeys, key: string) {
+  deleteConfig(c: RedisClient, s: SharedKeys, key: string) {
     return run(c, 'gcliHdelBump', [s.config, s.version], [key]);
   },
 
-  deleteEntryIf(c: Redis, s: SharedKeys, key: string, expected: string) {
+  deleteEntryIf(c: RedisClient, s: SharedKeys, key: string, expected: string) {
     return run(c, 'gcliDeleteIfEquals', [s.entry(key)], [expected]);
   },
 };

@@ -2,13 +2,13 @@
  * The credential summary, answered from the indexes (see keys.ts): every filter is a set of names,
  * matched in process against insertion order, and only the page's state hashes are read.
  */
-import type { Redis } from 'ioredis';
 import type {
   CredentialSummary,
   CredentialSummaryPage,
   SummaryQuery,
 } from '../../storage-backend.interface';
 import { ANY_PROBLEM, type CredentialKeys, decodeState } from './keys';
+import type { RedisClient } from './client';
 import { exec } from './scripts';
 
 /**
@@ -27,7 +27,7 @@ interface NameFilter {
 
 /** One page of the summary; `query.now` is required here, the backend fills it in. */
 export async function readSummary(
-  c: Redis,
+  c: RedisClient,
   k: CredentialKeys,
   query: SummaryQuery & { now: number },
 ): Promise<CredentialSummaryPage> {
@@ -66,7 +66,7 @@ export async function readSummary(
 
 /** The names in the index that pass every filter, in insertion order. */
 async function matchingNames(
-  c: Redis,
+  c: RedisClient,
   k: CredentialKeys,
   filters: readonly NameFilter[],
   all: number,
@@ -88,7 +88,7 @@ async function matchingNames(
 
 /** The summaries of `names`, in that order, in one pipeline; names deleted meanwhile drop out. */
 async function readPage(
-  c: Redis,
+  c: RedisClient,
   k: CredentialKeys,
   names: readonly string[],
   now: number,

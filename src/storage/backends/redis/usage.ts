@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import type {
   Namespace,
   UsageCounter,
@@ -6,6 +5,8 @@ import type {
   UsageIncrement,
 } from '../../storage-backend.interface';
 import { compareUsage, inUsageFilter } from '../../usage-validation';
+import { groupBase } from './keys';
+import type { RedisClient } from './client';
 import { exec } from './scripts';
 
 /** Names may not hold NUL (the validating wrapper refuses it), so it separates a field's parts. */
@@ -15,14 +16,16 @@ const SEP = '\0';
  * Usage counters on Valkey/Redis: one hash per day (`usage:<day>`), a field per namespace,
  * credential, model and metric, added to with HINCRBY; `usage:days` lists the days that have one.
  */
-export function redisUsage(prefix: string) {
-  const dayKey = (day: string) => `${prefix}usage:${day}`;
-  const days = `${prefix}usage:days`;
-  const daysIn = async (client: Redis, filter: UsageFilter) =>
+export function redisUsage(prefix: string, cluster = false) {
+  // One group (one slot on a cluster): a MULTI adds to a day's hash and to the list of days.
+  const base = `${groupBase(prefix, 'usage', cluster)}:`;
+  const dayKey = (day: string) => `${base}${day}`;
+  const days = `${base}days`;
+  const daysIn = async (client: RedisClient, filter: UsageFilter) =>
     (await client.smembers(days))
       .filter((day) => (!filter.from || day >= filter.from) && (!filter.to || day <= filter.to))
       .sort();
-  const counters = async (client: Redis, list: string[], filter: UsageFilter) => {
+  const counters = async (client: RedisClient, list: string[], filter: UsageFilter) => {
     const pipeline = client.pipeline();
     for (const day of list) pipeline.hgetall(dayKey(day));
     const hashes = (await exec(pipeline)) as Array<Record<string, string>>;
@@ -36,7 +39,7 @@ export function redisUsage(prefix: string) {
   };
 
   return {
-    async increment(client: Redis, increments: readonly UsageIncrement[]): Promise<void> {
+    async increment(client: RedisClient, increments: readonly UsageIncrement[]): Promise<void> {
       const multi = client.multi();
       for (const i of increments) {
         multi.hincrby(dayKey(i.day), [i.ns, i.credential, i.model, i.metric].join(SEP), i.by);
@@ -45,11 +48,11 @@ export function redisUsage(prefix: string) {
       await exec(multi);
     },
 
-    async list(client: Redis, filter: UsageFilter): Promise<UsageCounter[]> {
+    async list(client: RedisClient, filter: UsageFilter): Promise<UsageCounter[]> {
       return (await counters(client, await daysIn(client, filter), filter)).sort(compareUsage);
     },
 
-    async delete(client: Redis, filter: UsageFilter): Promise<void> {
+    async delete(client: RedisClient, filter: UsageFilter): Promise<void> {
       const list = await daysIn(client, filter);
       const wholeDays = !filter.ns && !filter.credential && !filter.model;
       if (wholeDays) {
