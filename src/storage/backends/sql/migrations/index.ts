@@ -2,6 +2,7 @@ import { InitialSchema1764374400000 } from './1764374400000-initial-schema';
 import { GatewayTables1764374400001 } from './1764374400001-gateway-tables';
 import { CredentialProblem1764374400002 } from './1764374400002-credential-problem';
 import { UsageTable1764374400003 } from './1764374400003-usage-table';
+import { SummaryIndexes1764374400004 } from './1764374400004-summary-indexes';
 
 /** Every migration, oldest first; TypeORM records which have run in its `migrations` table. */
 export const SQL_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const SQL_MIGRATIONS = [
   GatewayTables1764374400001,
   CredentialProblem1764374400002,
   UsageTable1764374400003,
+  SummaryIndexes1764374400004,
 ];
