@@ -15,12 +15,13 @@ const PAGE = 100_000;
  * names, then only the disabled and the cooling credentials, which is cheaper where the backend
  * keeps those as indexes. Chosen per backend by measurement, at 10,000 credentials with 100
  * disabled and 100 cooling (milliseconds, summary vs sets): Valkey 238 vs 10, SQLite 66 vs 30,
- * PostgreSQL 63 vs 237 (its cooldown filter evaluates JSON per row), FerretDB 5,100 vs 8,400.
+ * PostgreSQL 63 vs 237 (its cooldown filter evaluated JSON per row), FerretDB 5,100 vs 8,400.
+ * Since the SQL filters are indexed (issue 17), PostgreSQL at 100,000 takes 521 vs 318 ms.
  */
 const STRATEGY: Record<BackendKind, 'summary' | 'sets'> = {
   valkey: 'sets',
   sqlite: 'sets',
-  postgresql: 'summary',
+  postgresql: 'sets',
   mongodb: 'summary',
 };
 
