@@ -173,9 +173,11 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
   const dir = tempDir(`gcli-bench-scale-${kind}-`);
   const full = { ...env, CODE_ASSIST_ENDPOINT: upstream, OAUTH_PROXY_URL: upstream };
   try {
+    // Built first: building it blocks this process for seconds, and the upload could then go out
+    // on the login's keep-alive connection just as the client's idle timer closes it (EPIPE).
+    const archive = archiveOf(COUNT);
     let gateway = await startGateway(full, dir.path);
     const auth = await panelLogin(gateway.url, PANEL_PASSWORD);
-    const archive = archiveOf(COUNT);
     const form = new FormData();
     form.append('files', new Blob([archive]), 'scale.zip');
     const [[upload, importSeconds], importPeak] = await peakDuring(gateway.child.pid!, () =>

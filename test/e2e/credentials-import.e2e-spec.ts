@@ -1,5 +1,7 @@
 import { SettingsService } from '../../src/config/settings.service';
 import { jest } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { zipSync } from 'fflate';
 import type { Namespace } from '../../src/storage/storage-backend.interface';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -405,6 +407,16 @@ describe('credential import over HTTP', () => {
       }
       expect(await t.storage.getCredential('geminicli', 'corrupt-neighbour.json')).toBeNull();
       expect(await t.storage.getCredential('geminicli', 'in-corrupt.json')).toBeNull();
+    });
+
+    it('leaves no temporary file once an archive upload is answered, stored or refused', async () => {
+      // Node's os module reads the real environment, not Jest's copy: watch the real tmpdir.
+      const uploads = () => readdirSync(tmpdir()).filter((name) => name.startsWith('gcli-upload-'));
+      const before = uploads();
+      const good = zipSync({ 'in-temp.json': encode(credential('temp')) });
+      expect((await upload([['temp.zip', good]])).status).toBe(200);
+      expect((await upload([['bad.zip', encode('not a zip')]])).status).toBe(400);
+      expect(uploads().filter((name) => !before.includes(name))).toEqual([]);
     });
   });
 

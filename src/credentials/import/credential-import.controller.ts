@@ -15,7 +15,7 @@ import { CredentialImportService } from './credential-import.service';
 import type { UploadedCredentialFile } from './import-items';
 import { IMPORT_LIMITS, IMPORT_TEXT_BODY, MAX_UPLOAD_FIELDS } from './import.constants';
 import { UploadErrorsFilter } from './upload-errors.filter';
-import { CappedMemoryStorage } from './upload-storage';
+import { CappedMemoryStorage, removeUploadedFiles } from './upload-storage';
 
 const uploadOptions = {
   storage: new CappedMemoryStorage(),
@@ -50,11 +50,15 @@ export class CredentialImportController {
   @HttpCode(200)
   @UseFilters(UploadErrorsFilter)
   @UseInterceptors(FilesInterceptor('files', IMPORT_LIMITS.maxFiles, uploadOptions))
-  upload(
+  async upload(
     @Req() req: { path: string },
     @UploadedFiles() files: UploadedCredentialFile[] | undefined,
   ) {
-    return this.imports.upload(namespaceOfPath(req.path), files ?? []);
+    try {
+      return await this.imports.upload(namespaceOfPath(req.path), files ?? []);
+    } finally {
+      removeUploadedFiles(files ?? []);
+    }
   }
 
   @Post(withTwin('creds/import-text'))

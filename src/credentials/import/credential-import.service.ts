@@ -7,7 +7,11 @@ import {
   Logger,
   PayloadTooLargeException,
 } from '@nestjs/common';
-import type { Namespace, CredentialStore } from '../../storage/storage-backend.interface';
+import type {
+  CredentialData,
+  CredentialStore,
+  Namespace,
+} from '../../storage/storage-backend.interface';
 import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { CredentialChecks } from '../checks/credential-checks.service';
 import { parseCredential } from '../credential-file';
@@ -24,6 +28,13 @@ import {
 import { ArchiveError, ArchiveLimitError } from './zip-archive';
 import { ADMIN_CONCURRENCY, mapConcurrent } from '../admin/map-concurrent';
 import { CHECK_CONCURRENCY } from '../checks/credential-checks.service';
+
+/**
+ * Credentials per bulk write of one import: an import of up to this many (all of a multipart
+ * upload of `.json` files) is still one write, all or nothing; a larger archive is stored in
+ * steps so that memory holds one step's credentials, not 100,000.
+ */
+const STORE_BATCH = 10_000;
 
 /** What happened to one offered credential. */
 export interface ImportResult {
@@ -54,7 +65,7 @@ export interface ImportTextResponse {
 /**
  * Imports credential files (multipart uploads, pasted JSON, the start-up directory): validates
  * every one, reports each as stored or rejected with its reason, and stores the good ones with
- * one bulk write per request, so an existing credential keeps its state.
+ * bulk writes of STORE_BATCH, so an existing credential keeps its state.
  */
 @Injectable()
 export class CredentialImportService {
@@ -116,35 +127,47 @@ export class CredentialImportService {
   }
 
   /**
-   * Stores the items that carry data, with ONE bulk write. When several items share a name the
+   * Stores the items that carry data, in bulk writes of STORE_BATCH; every item was validated
+   * before (a damaged archive stores nothing). When several items share a name the
    * last one is stored and the earlier ones are reported as replaced. A credential without a
    * client gets the namespace's public one (the Gemini CLI's `oauth_creds.json` has none); one
    * without a project is marked `no_project` and its project discovered in the background.
    */
   async store(ns: Namespace, items: readonly ImportItem[]): Promise<ImportResult[]> {
     const last = new Map<string, number>();
-    items.forEach((item, i) => item.data && last.set(item.filename, i));
-    const writes: Array<{ name: string; data: NonNullable<ImportItem['data']> }> = [];
-    const results = items.map((item, i): ImportResult => {
+    items.forEach((item, i) => (item.data || item.load) && last.set(item.filename, i));
+    let writes: Array<{ name: string; data: CredentialData }> = [];
+    const projectless: string[] = [];
+    const results: ImportResult[] = [];
+    for (const [i, item] of items.entries()) {
       const { filename, archive, entry, index } = item;
       const where = {
         ...(archive === undefined ? {} : { archive, entry }),
         ...(index === undefined ? {} : { index }),
       };
-      if (!item.data) return { filename, status: 'rejected', message: item.reason!, ...where };
+      if (!item.data && !item.load) {
+        results.push({ filename, status: 'rejected', message: item.reason!, ...where });
+        continue;
+      }
       if (last.get(filename) !== i) {
         const message = 'replaced by a later file with the same name in this request';
-        return { filename, status: 'rejected', message, ...where };
+        results.push({ filename, status: 'rejected', message, ...where });
+        continue;
       }
-      const data = withDefaultClient(ns, item.data);
+      const data = withDefaultClient(ns, item.data ?? item.load!());
       writes.push({ name: filename, data });
+      if (!projectIdOf(data)) projectless.push(filename);
       const message = projectIdOf(data)
         ? 'stored'
         : 'stored; it has no project_id: discovering it now (see /creds/status)';
-      return { filename, status: 'stored', message, ...where };
-    });
+      results.push({ filename, status: 'stored', message, ...where });
+      // A batch at a time: memory holds one batch of credentials, however many are offered.
+      if (writes.length === STORE_BATCH) {
+        await this.credentials.upsertCredentials(ns, writes);
+        writes = [];
+      }
+    }
     if (writes.length > 0) await this.credentials.upsertCredentials(ns, writes);
-    const projectless = writes.filter((w) => !projectIdOf(w.data)).map((w) => w.name);
     if (projectless.length > 0) await this.discoverLater(ns, projectless);
     return results;
   }

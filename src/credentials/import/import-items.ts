@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { CredentialData } from '../../storage/storage-backend.interface';
 import { parseCredentialJson, validateCredentialName } from '../credential-file';
 import { shown } from './display-name';
@@ -11,7 +12,7 @@ import {
   zipEntries,
 } from './zip-archive';
 
-/** One credential a request offers: to store (`data`) or rejected (`reason`), never both. */
+/** One credential a request offers: to store (`data` or `load`) or rejected (`reason`). */
 export interface ImportItem {
   /** The name it is (or would be) stored under. */
   filename: string;
@@ -21,14 +22,24 @@ export interface ImportItem {
   /** For import-text: the position in the submitted array. */
   index?: number;
   data?: CredentialData;
+  /**
+   * For a valid archive entry, instead of `data`: reads it again from the archive. Entries are
+   * validated first and their data dropped, so that an upload of 100,000 holds one write batch
+   * of credentials at a time, not all of them.
+   */
+  load?: () => CredentialData;
   reason?: string;
 }
 
-/** A file as the upload storage engine keeps it: no buffer when it passed the size cap. */
+/**
+ * A file as the upload storage engine keeps it: no buffer when it passed the size cap; an
+ * archive in a temporary file (`path`) instead of a buffer.
+ */
 export interface UploadedCredentialFile {
   originalname: string;
   size: number;
   buffer?: Buffer;
+  path?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -88,8 +99,9 @@ function itemsOfArchive(
   budget: { entries: number; cap: number },
   inflate: InflateBudget,
 ): ImportItem[] {
-  if (!file.buffer) throw new ArchiveError('the file was not received');
-  const zip = file.buffer;
+  // Read once into one buffer (the upload arrived in a temporary file, not in chunks).
+  const zip = file.buffer ?? (file.path === undefined ? undefined : readFileSync(file.path));
+  if (!zip) throw new ArchiveError('the file was not received');
   const entries = zipEntries(zip);
   budget.entries -= entries.length;
   if (budget.entries < 0) {
@@ -124,10 +136,17 @@ function itemsOfArchive(
           : `the archives of this upload inflate to more than ${formatBytes(IMPORT_LIMITS.maxInflatedBytes)}`,
       );
     }
-    items.push({ ...where, ...parsed(bytes) });
+    const { data, reason } = parsed(bytes);
+    // Read again when stored: this entry passed every check and the budget counted it once.
+    const load = () =>
+      parsed(extractZipEntry(zip, entry, IMPORT_LIMITS.maxFileBytes, UNCAPPED)).data!;
+    items.push(data ? { ...where, load } : { ...where, reason });
   }
   return items;
 }
+
+/** The inflate budget of a second read: the first one counted these bytes already. */
+const UNCAPPED: InflateBudget = { remainingBytes: Number.MAX_SAFE_INTEGER };
 
 /** A path that climbs out of the archive or starts at a root, whatever its basename. */
 function unsafePath(path: string, segments: string[]): string | null {

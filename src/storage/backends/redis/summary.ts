@@ -36,7 +36,9 @@ export async function readSummary(
   const filtered =
     status !== 'all' || errorCode !== undefined || cooldown !== 'all' || problem !== undefined;
   // One transaction reads the sets the filters need (the names come after), or the page's names.
-  const tx = c.multi().zcard(k.index).smembers(k.disabled);
+  // The disabled names are read only for a status filter: the stats need their count alone.
+  const tx = c.multi().zcard(k.index).scard(k.disabled);
+  if (status !== 'all') tx.smembers(k.disabled);
   if (!filtered) tx.zrange(k.index, offset, offset + limit - 1);
   if (errorCode !== undefined) tx.smembers(k.errors(errorCode));
   if (cooldown !== 'all') {
@@ -46,14 +48,15 @@ export async function readSummary(
   if (problem !== undefined) {
     tx.smembers(k.problem(problem === 'any' || problem === 'none' ? ANY_PROBLEM : problem));
   }
-  const [all, disabledNames, ...lists] = (await exec(tx)) as [number, string[], ...string[][]];
-  const disabled = new Set(disabledNames);
-  const stats = { total: all, enabled: all - disabled.size, disabled: disabled.size };
+  const [all, disabledCount, ...lists] = (await exec(tx)) as [number, number, ...string[][]];
+  const stats = { total: all, enabled: all - disabledCount, disabled: disabledCount };
   if (!filtered) {
     return { items: await readPage(c, k, lists[0], now), total: all, offset, limit, stats };
   }
   const filters: NameFilter[] = [];
-  if (status !== 'all') filters.push({ names: disabled, wanted: status === 'disabled' });
+  if (status !== 'all') {
+    filters.push({ names: new Set(lists.shift()), wanted: status === 'disabled' });
+  }
   if (errorCode !== undefined) filters.push({ names: new Set(lists.shift()), wanted: true });
   const inCooldown = cooldown === 'in';
   if (cooldown !== 'all') filters.push({ names: new Set(lists.shift()), wanted: inCooldown });

@@ -42,6 +42,19 @@ export function isCooling(cooldownsJson: string | null, key: string | null, now:
   return values.some((until) => typeof until === 'number' && until > now) ? 1 : 0;
 }
 
+/**
+ * The latest cooldown end of any model, or `null` when none is set: kept in the
+ * `cooldown_until` column so that "cools down now" is an indexed comparison, since
+ * `isCooling(json, null, now)` is exactly `latestCooldown(json) > now`.
+ */
+export function latestCooldown(cooldownsJson: string | null): number | null {
+  let latest: number | null = null;
+  for (const until of Object.values(parseObject(cooldownsJson))) {
+    if (typeof until === 'number' && (latest === null || until > latest)) latest = until;
+  }
+  return latest;
+}
+
 /** Drops the cooldowns that ended at or before `now`. */
 export function liveCooldowns(cooldowns: unknown, now: number): Record<string, number> {
   const live: Record<string, number> = {};

@@ -25,13 +25,23 @@ export const POSTGRES_FUNCTIONS: readonly string[] = [
      SELECT CASE WHEN $3 IS NULL THEN COALESCE($1, '{}'::jsonb) - $2
                  ELSE COALESCE($1, '{}'::jsonb) || jsonb_build_object($2, $3) END
    $$`,
+  // One expression without a FROM: PostgreSQL inlines it into the query, and jsonb_path_exists
+  // runs in C, where a jsonb_each subquery cost about 25 us a row.
   `CREATE OR REPLACE FUNCTION gcli_cooling(jsonb, text, double precision) RETURNS integer
    LANGUAGE sql IMMUTABLE AS $$
-     SELECT CASE WHEN EXISTS (
-       SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof($1) = 'object' THEN $1 ELSE '{}'::jsonb END) e
-        WHERE ($2 IS NULL OR e.key = $2)
-          AND jsonb_typeof(e.value) = 'number'
-          AND (e.value)::text::double precision > $3
-     ) THEN 1 ELSE 0 END
+     SELECT CASE
+       WHEN jsonb_typeof($1) IS DISTINCT FROM 'object' THEN 0
+       WHEN $2 IS NOT NULL THEN
+         CASE WHEN jsonb_typeof($1 -> $2) = 'number' AND ($1 ->> $2)::double precision > $3
+              THEN 1 ELSE 0 END
+       WHEN jsonb_path_exists($1, '$.* ? (@.type() == "number" && @ > $now)',
+                              jsonb_build_object('now', $3)) THEN 1
+       ELSE 0 END
+   $$`,
+  `CREATE OR REPLACE FUNCTION gcli_cooldown_max(jsonb) RETURNS double precision
+   LANGUAGE sql IMMUTABLE AS $$
+     SELECT MAX((e.value)::text::double precision)
+       FROM jsonb_each(CASE WHEN jsonb_typeof($1) = 'object' THEN $1 ELSE '{}'::jsonb END) e
+      WHERE jsonb_typeof(e.value) = 'number'
    $$`,
 ];

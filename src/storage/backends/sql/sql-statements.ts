@@ -13,6 +13,15 @@ export const META_TABLE = 'gcli_meta';
 const STATE_COLUMNS =
   'filename, rotation_order, id, disabled, error_codes, last_success, user_email, model_cooldowns, call_count, problem';
 
+/**
+ * `cooldown_until` after a cooldown `?` (the same value twice) is set: the later of the two, or
+ * unchanged when `?` is NULL. It stays an upper bound of the stored cooldown ends (a cleared
+ * cooldown leaves it as it was, so success writes need not touch it); readers confirm a row it
+ * selects with gcli_cooling (see summary-sql.ts).
+ */
+const RAISED_COOLDOWN_UNTIL =
+  'COALESCE(CASE WHEN cooldown_until >= ? THEN cooldown_until ELSE ? END, cooldown_until)';
+
 /** The statements of one credential table, written once for every SQL engine. */
 export function credentialStatements(table: string) {
   return {
@@ -35,9 +44,11 @@ export function credentialStatements(table: string) {
     setLastSuccess: `UPDATE ${table} SET last_success = ?, updated_at = ? WHERE filename = ?`,
     restoreState:
       `UPDATE ${table} SET disabled = CASE WHEN ? = 1 THEN TRUE ELSE FALSE END, error_codes = ?,` +
-      ` last_success = ?, user_email = ?, model_cooldowns = ?, call_count = ?, problem = ?,` +
-      ` updated_at = ? WHERE filename = ?`,
-    setCooldown: `UPDATE ${table} SET model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?), updated_at = ? WHERE filename = ?`,
+      ` last_success = ?, user_email = ?, model_cooldowns = ?, cooldown_until = ?, call_count = ?,` +
+      ` problem = ?, updated_at = ? WHERE filename = ?`,
+    setCooldown:
+      `UPDATE ${table} SET model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?),` +
+      ` cooldown_until = ${RAISED_COOLDOWN_UNTIL}, updated_at = ? WHERE filename = ?`,
     recordSuccess:
       `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1,` +
       // Most successes have no cooldown to clear: skip the function call then.
@@ -49,13 +60,15 @@ export function credentialStatements(table: string) {
     recordFailure: `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?, ?) WHERE filename = ?`,
     recordFailureCooldown:
       `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?, ?),` +
-      ` model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?) WHERE filename = ?`,
+      ` model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?),` +
+      ` cooldown_until = ${RAISED_COOLDOWN_UNTIL} WHERE filename = ?`,
     summaryRows: (where: string) =>
       `SELECT ${STATE_COLUMNS} FROM ${table}${where} ORDER BY rotation_order, id LIMIT ? OFFSET ?`,
     summaryCount: (where: string) => `SELECT COUNT(*) AS n FROM ${table}${where}`,
+    // Two indexed counts: a SUM over `disabled` would read every row.
     stats:
-      `SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN disabled = TRUE THEN 1 ELSE 0 END), 0) AS disabled` +
-      ` FROM ${table}`,
+      `SELECT (SELECT COUNT(*) FROM ${table}) AS total,` +
+      ` (SELECT COUNT(*) FROM ${table} WHERE disabled = TRUE) AS disabled`,
   };
 }
 

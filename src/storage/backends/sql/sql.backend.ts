@@ -15,7 +15,7 @@ import type {
   UsageIncrement,
 } from '../../storage-backend.interface';
 import { StorageUnavailableError } from '../../storage.errors';
-import { decodeProblem, encodeProblem, liveCooldowns, problemPrefix } from './credential-json';
+import { decodeProblem, encodeProblem, latestCooldown, liveCooldowns } from './credential-json';
 import type { SqlDialect } from './sql-dialect';
 import type { SqlDriver } from './sql-driver';
 import {
@@ -26,6 +26,7 @@ import {
   ENTRY_STATEMENTS as ENTRY,
   META_STATEMENTS as META,
 } from './sql-statements';
+import { summaryFilters, type SummaryFilters, whereOf } from './summary-sql';
 import { usageSql } from './usage-sql';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../../storage-rules';
@@ -175,7 +176,7 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async setModelCooldown(ns: Namespace, name: string, modelKey: string, until: number | null) {
-    const params = [modelKey, until, this.nowSeconds(), name];
+    const params = [modelKey, until, until, until, this.nowSeconds(), name];
     return this.changed(await this.db.run(this.tables[ns].setCooldown, params));
   }
 
@@ -195,7 +196,8 @@ export abstract class SqlBackend implements StorageBackend {
     if (input.modelKey === undefined || input.cooldownUntil === undefined) {
       return (await this.db.run(t.recordFailure, [input.code, kept, name])) > 0;
     }
-    const params = [input.code, kept, input.modelKey, input.cooldownUntil, name];
+    const { code, modelKey, cooldownUntil } = input;
+    const params = [code, kept, modelKey, cooldownUntil, cooldownUntil, cooldownUntil, name];
     return this.changed(await this.db.run(t.recordFailureCooldown, params));
   }
 
@@ -210,6 +212,7 @@ export abstract class SqlBackend implements StorageBackend {
       s.lastSuccess,
       s.userEmail,
       JSON.stringify(s.modelCooldowns),
+      latestCooldown(JSON.stringify(s.modelCooldowns)),
       s.callCount,
       encodeProblem(s.problem ?? null),
       now,
@@ -222,27 +225,13 @@ export abstract class SqlBackend implements StorageBackend {
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
     const t = this.tables[ns];
     const { offset = 0, limit = 50, now = this.nowSeconds() } = query;
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (query.status === 'enabled') clauses.push('disabled = FALSE');
-    if (query.status === 'disabled') clauses.push('disabled = TRUE');
-    if (query.errorCode !== undefined) {
-      clauses.push('gcli_has_code(error_codes, ?) = 1');
-      params.push(query.errorCode);
-    }
-    if (query.cooldown === 'in' || query.cooldown === 'out') {
-      clauses.push(`gcli_cooling(model_cooldowns, ?, ?) = ${query.cooldown === 'in' ? 1 : 0}`);
-      params.push(query.modelKey ?? null, now);
-    }
-    if (query.problem === 'any') clauses.push('problem IS NOT NULL');
-    else if (query.problem === 'none') clauses.push('problem IS NULL');
-    else if (query.problem !== undefined) {
-      clauses.push("problem LIKE ? ESCAPE '\\'");
-      params.push(`${problemPrefix(query.problem)}%`);
-    }
-    const where = clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '';
-    const rows = await this.db.all<StateRow>(t.summaryRows(where), [...params, limit, offset]);
-    const total = await this.count(t.summaryCount(where), params);
+    const filters = summaryFilters(query, now);
+    const where = whereOf(filters.all);
+    const rows = await this.db.all<StateRow>(t.summaryRows(where), [
+      ...filters.params,
+      limit,
+      offset,
+    ]);
     const stats = await this.db.get<{ total: unknown; disabled: unknown }>(t.stats);
     const all = Number(stats?.total ?? 0);
     const disabled = Number(stats?.disabled ?? 0);
@@ -252,7 +241,7 @@ export abstract class SqlBackend implements StorageBackend {
         order: Number(row.rotation_order),
         ...this.toState(row, now),
       })),
-      total,
+      total: await this.matching(t, filters, all),
       offset,
       limit,
       stats: { total: all, enabled: all - disabled, disabled },
@@ -346,6 +335,25 @@ export abstract class SqlBackend implements StorageBackend {
       callCount: Number(row.call_count ?? 0),
       problem: decodeProblem(row.problem),
     };
+  }
+
+  /**
+   * How many credentials pass the filters. A filter most credentials pass (enabled, out of
+   * cooldown, without a problem) is counted as the total less those that fail it, which the
+   * indexes find without reading the rest.
+   */
+  private async matching(t: CredentialStatements, filters: SummaryFilters, all: number) {
+    if (filters.all.length === 0) return all;
+    if (filters.narrow.length > 0)
+      return this.count(t.summaryCount(whereOf(filters.all)), filters.params);
+    const failing = ` WHERE ${filters.broad.map((f) => `(${f.fails})`).join(' OR ')}`;
+    return (
+      all -
+      (await this.count(
+        t.summaryCount(failing),
+        filters.broad.flatMap((f) => f.failParams),
+      ))
+    );
   }
 
   private async count(sql: string, params: readonly unknown[] = []) {

@@ -1,5 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { hasErrorCode, isCooling, pushErrorCode, setCooldown } from './credential-json';
+import {
+  hasErrorCode,
+  isCooling,
+  latestCooldown,
+  pushErrorCode,
+  setCooldown,
+} from './credential-json';
 import type { SqlDriver, SqlStep } from './sql-driver';
 
 /** Registers the functions the shared statements call (PostgreSQL gets SQL twins instead). */
@@ -13,6 +19,9 @@ export function registerSqliteFunctions(db: Database): void {
   );
   db.function('gcli_cooldown_set', deterministic, (cooldowns, key, until) =>
     setCooldown(cooldowns as string | null, String(key), until === null ? null : Number(until)),
+  );
+  db.function('gcli_cooldown_max', deterministic, (cooldowns) =>
+    latestCooldown(cooldowns as string | null),
   );
   db.function('gcli_cooling', deterministic, (cooldowns, key, now) =>
     isCooling(cooldowns as string | null, key === null ? null : String(key), Number(now)),

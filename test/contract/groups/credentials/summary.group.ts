@@ -95,6 +95,56 @@ export function summaryGroup(ctx: ContractContext) {
       expect(names(page)).toEqual(['c4.json']);
     });
 
+    it('keeps the cooldown filter exact as cooldowns are set, cleared and restored', async () => {
+      await seed(ctx);
+      const cooling = async (now: number, modelKey?: string) =>
+        names(await ctx.storage.summarize('geminicli', { cooldown: 'in', modelKey, now }));
+      await ctx.storage.setModelCooldown('geminicli', 'c0.json', 'pro', NOW + 50);
+      await ctx.storage.setModelCooldown('geminicli', 'c0.json', 'flash', NOW + 100);
+      expect(await cooling(NOW + 75)).toEqual(['c0.json']);
+      await ctx.storage.recordSuccess('geminicli', 'c0.json', { modelKey: 'flash' });
+      expect(await cooling(NOW + 75)).toEqual([]);
+      expect(await cooling(NOW)).toContain('c0.json');
+      await ctx.storage.setModelCooldown('geminicli', 'c0.json', 'pro', null);
+      expect(await cooling(NOW)).not.toContain('c0.json');
+      await ctx.storage.recordFailure('geminicli', 'c0.json', {
+        code: 429,
+        modelKey: 'flash',
+        cooldownUntil: NOW + 200,
+      });
+      expect(await cooling(NOW + 150)).toEqual(['c0.json']);
+      const state = (await ctx.storage.getState('geminicli', 'c6.json', NOW))!;
+      await ctx.storage.restoreStates('geminicli', [
+        { name: 'c6.json', state: { ...state, modelCooldowns: { pro: NOW + 30 } } },
+      ]);
+      expect(await cooling(NOW, 'pro')).toEqual(['c1.json', 'c6.json']);
+      expect(await cooling(NOW, 'flash')).toEqual(['c0.json', 'c9.json']);
+      const out = await ctx.storage.summarize('geminicli', {
+        cooldown: 'out',
+        modelKey: 'flash',
+        now: NOW,
+      });
+      expect(names(out)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `c${i}.json`));
+      expect(out.total).toBe(8);
+    });
+
+    it('counts filters most credentials pass, alone and together', async () => {
+      await seed(ctx);
+      const problem = { code: 'no_project', message: 'none yet', at: NOW };
+      await ctx.storage.updateState('geminicli', 'c3.json', { problem });
+      const page = (query: object) =>
+        ctx.storage.summarize('geminicli', { ...query, limit: 3, now: NOW });
+      const enabledOut = await page({ status: 'enabled', cooldown: 'out' });
+      expect(names(enabledOut)).toEqual(['c0.json', 'c3.json', 'c4.json']);
+      expect(enabledOut.total).toBe(5);
+      const healthy = await page({ status: 'enabled', cooldown: 'out', problem: 'none' });
+      expect(names(healthy)).toEqual(['c0.json', 'c4.json', 'c6.json']);
+      expect(healthy.total).toBe(4);
+      expect((await page({ problem: 'none' })).total).toBe(9);
+      expect((await page({ status: 'enabled', cooldown: 'out', modelKey: 'pro' })).total).toBe(6);
+      expect((await page({ problem: 'no_project', status: 'enabled' })).total).toBe(1);
+    });
+
     it('shows state but never credential secrets', async () => {
       await seed(ctx);
       const page = await ctx.storage.summarize('geminicli', { limit: 100, now: NOW });
