@@ -172,9 +172,21 @@ async function expectSummariesToFollowStates(s: StorageBackend) {
         names: expected,
         total: expected.length,
       });
+      // Walked in small pages, the same names in the same order: each page starts where it must
+      // even when the names before it are skipped.
+      const walked: string[] = [];
+      for (let offset = 0; offset < expected.length; offset += PAGE_STEP) {
+        const part = await s.summarize('geminicli', { ...query, offset, limit: PAGE_STEP });
+        expect(part.total).toBe(expected.length);
+        walked.push(...part.items.map((item) => item.name));
+      }
+      expect({ query, walked }).toEqual({ query, walked: expected });
     }
   }
 }
+
+/** The page size of the walk in `expectSummariesToFollowStates`: small, and not a divisor of it. */
+const PAGE_STEP = 7;
 
 /** What the summary must answer, worked out from each credential's state. */
 function matches(state: CredentialState, q: SummaryQuery): boolean {

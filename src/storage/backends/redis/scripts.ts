@@ -16,6 +16,7 @@ import {
 } from './keys';
 import type { RedisClient } from './client';
 import { RESTORE_STATES_LUA, restoreItem } from './restore-script';
+import { SUMMARY_PAGE_LUA } from './summary-script';
 
 const CD = COOLDOWN_FIELD_PREFIX;
 
@@ -207,6 +208,8 @@ const LUA = {
     return 1`,
 
   gcliRestoreStates: RESTORE_STATES_LUA,
+
+  gcliSummaryPage: SUMMARY_PAGE_LUA,
 
   /** KEYS: hash, version. ARGV: field. Bumps the version only when the field existed. */
   gcliHdelBump: `
