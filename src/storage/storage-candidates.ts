@@ -1,25 +1,13 @@
 import { join, resolve } from 'node:path';
 import { redactUrl } from '../common/redact-url';
 import type { GatewayEnv } from '../env/env.schema';
-import type * as MongoModule from './backends/mongodb.backend';
-import type * as PostgresModule from './backends/postgres.backend';
+import { MONGODB_BACKEND_NAME, MongoBackend } from './backends/mongodb.backend';
+import { POSTGRES_BACKEND_NAME, PostgresBackend } from './backends/postgres.backend';
 import { REDIS_BACKEND_NAME, RedisBackend } from './backends/redis.backend';
-import type * as SqliteModule from './backends/sqlite.backend';
-import { MONGODB_BACKEND_NAME, POSTGRES_BACKEND_NAME, SQLITE_BACKEND_NAME } from './backend-names';
+import { SQLITE_BACKEND_NAME, SqliteBackend } from './backends/sqlite.backend';
 import type { BackendCandidate } from './select-backend';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import { tieredCandidate } from './tier/tier-candidate';
-
-/*
- * The SQL and MongoDB backends are loaded when their candidate is created, not when the list is
- * made: TypeORM alone costs ~60 MiB of RSS and mongoose ~19 MiB, which a gateway on Valkey (or
- * one not on MongoDB) would otherwise carry for nothing.
- */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const mongoModule = () => require('./backends/mongodb.backend') as typeof MongoModule;
-const postgresModule = () => require('./backends/postgres.backend') as typeof PostgresModule;
-const sqliteModule = () => require('./backends/sqlite.backend') as typeof SqliteModule;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The passwords inside a URL, raw and decoded, so error texts can be scrubbed of both. */
 export function secretsOf(url: string): string[] {
@@ -72,7 +60,7 @@ export function storageCandidates(
       rules,
       secrets: secretsOf(dsn),
       create: () =>
-        new (postgresModule().PostgresBackend)({
+        new PostgresBackend({
           dsn,
           poolMin: env.POSTGRES_POOL_MIN,
           poolMax: env.POSTGRES_POOL_MAX,
@@ -91,12 +79,7 @@ export function storageCandidates(
       rules,
       secrets: secretsOf(uri),
       create: () =>
-        new (mongoModule().MongoBackend)({
-          uri,
-          database: env.MONGODB_DATABASE,
-          connectTimeoutMs: timeout,
-          rules,
-        }),
+        new MongoBackend({ uri, database: env.MONGODB_DATABASE, connectTimeoutMs: timeout, rules }),
     });
   }
   const file = resolve(join(env.CREDENTIALS_DIR, 'credentials.db'));
@@ -106,7 +89,7 @@ export function storageCandidates(
     target: file,
     rules,
     secrets: [],
-    create: () => new (sqliteModule().SqliteBackend)({ file, rules }),
+    create: () => new SqliteBackend({ file, rules }),
   });
   if (cacheUrl) {
     const cache = {

@@ -41,9 +41,7 @@ import { mongoUsage } from './mongodb/usage';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../storage-rules';
 
-import { MONGODB_BACKEND_NAME } from '../backend-names';
-
-export { MONGODB_BACKEND_NAME };
+export const MONGODB_BACKEND_NAME = 'MongoDB';
 
 export interface MongoBackendOptions {
   /** `mongodb://[user:password@]host[:port][,host2...][/database][?options]`, or `mongodb+srv://`. */

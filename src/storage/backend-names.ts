@@ -1,8 +1,0 @@
-/**
- * The user-visible names of the backends, apart from their modules: the candidate list names
- * every configured backend, but loads a backend's module (and its driver: TypeORM, mongoose)
- * only when that backend is tried.
- */
-export const POSTGRES_BACKEND_NAME = 'PostgreSQL';
-export const MONGODB_BACKEND_NAME = 'MongoDB';
-export const SQLITE_BACKEND_NAME = 'SQLite';
