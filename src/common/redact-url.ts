@@ -25,3 +25,13 @@ export function redactSecrets(text: string): string {
     pass ? `${scheme}${user}:***@` : `${scheme}${user}@`,
   );
 }
+
+/** The passwords inside a URL, raw and decoded, so error texts can be scrubbed of both. */
+export function secretsOf(url: string): string[] {
+  try {
+    const password = new URL(url).password;
+    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
+  } catch {
+    return [];
+  }
+}

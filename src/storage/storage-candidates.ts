@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { redactUrl } from '../common/redact-url';
+import { redactUrl, secretsOf } from '../common/redact-url';
 import type { GatewayEnv } from '../env/env.schema';
 import { MONGODB_BACKEND_NAME, MongoBackend } from './backends/mongodb.backend';
 import { POSTGRES_BACKEND_NAME, PostgresBackend } from './backends/postgres.backend';
@@ -8,16 +8,6 @@ import { SQLITE_BACKEND_NAME, SqliteBackend } from './backends/sqlite.backend';
 import type { BackendCandidate } from './select-backend';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import { tieredCandidate } from './tier/tier-candidate';
-
-/** The passwords inside a URL, raw and decoded, so error texts can be scrubbed of both. */
-export function secretsOf(url: string): string[] {
-  try {
-    const password = new URL(url).password;
-    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
-  } catch {
-    return [];
-  }
-}
 
 /**
  * The backends the environment asks for, in the seed's priority: VALKEY_URL or REDIS_URL, then

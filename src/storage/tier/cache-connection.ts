@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { redactSecrets } from '../../common/redact-url';
+import { secretsOf } from '../../common/redact-url';
+import { redactError } from '../select-backend';
 import { escapeGlob } from './cache-keys';
 import { defineCacheScripts } from './cache-scripts';
 
@@ -33,14 +34,7 @@ export function cacheClient(options: {
 
 /** The error's text with any password (of `url` or in URL form) masked. */
 export function describeError(err: unknown, url: string): string {
-  let text = redactSecrets(err instanceof Error ? err.message : String(err));
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    if (password) text = text.split(password).join('***');
-  } catch {
-    // Not a URL: nothing to hide.
-  }
-  return text || 'the cache failed';
+  return redactError(err, secretsOf(url)) || 'the cache failed';
 }
 
 /** Deletes every key under `prefix`, a SCAN page at a time. */
