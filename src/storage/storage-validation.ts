@@ -37,6 +37,19 @@ export function checkKey(what: string, key: unknown): asserts key is string {
   if (key.includes('\0')) invalid(`${what} must not contain a NUL character`);
 }
 
+/**
+ * The most successes one recordSuccess may stand for. Batches are far smaller (the recorder
+ * writes at least every 1,000 calls); a count this large is a bug, and refusing it keeps a
+ * runaway value from reaching a counter.
+ */
+export const MAX_SUCCESS_COUNT = 1_000_000;
+
+export function checkCount(what: string, value: unknown) {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_SUCCESS_COUNT) {
+    invalid(`${what} must be an integer from 1 to ${MAX_SUCCESS_COUNT}`);
+  }
+}
+
 export function checkTime(what: string, value: unknown) {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     invalid(`${what} must be unix seconds (a finite number >= 0)`);

@@ -23,6 +23,7 @@ import {
 import { type StorageClock, SYSTEM_CLOCK } from './storage-clock';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import {
+  checkCount,
   checkData,
   checkEntry,
   checkJson,
@@ -162,6 +163,7 @@ export class ValidatedStorage implements StorageBackend {
     checkName(name);
     if (input.modelKey !== undefined) checkKey('modelKey', input.modelKey);
     if (input.at !== undefined) checkTime('at', input.at);
+    if (input.count !== undefined) checkCount('count', input.count);
     return this.call(() => this.inner.recordSuccess(ns, name, input));
   }
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {

@@ -199,7 +199,7 @@ export class MongoBackend implements StorageBackend {
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
     const update: mongo.UpdateFilter<CredentialDoc> = {
       $set: { last_success: input.at ?? this.nowSeconds(), error_codes: [] },
-      $inc: { call_count: 1 },
+      $inc: { call_count: input.count ?? 1 },
     };
     if (input.modelKey !== undefined) update.$unset = { [cooldownPath(input.modelKey)]: '' };
     return this.update(ns, name, update);

@@ -200,7 +200,8 @@ export class RedisBackend implements StorageBackend {
 
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
     const at = input.at ?? this.nowSeconds();
-    return this.run((c) => SCRIPTS.recordSuccess(c, this.creds[ns], name, at, input.modelKey));
+    const { modelKey, count = 1 } = input;
+    return this.run((c) => SCRIPTS.recordSuccess(c, this.creds[ns], name, at, count, modelKey));
   }
 
   async recordFailure(ns: Namespace, name: string, input: RecordFailureInput) {

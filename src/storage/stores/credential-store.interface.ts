@@ -63,7 +63,10 @@ export interface CredentialStore {
     modelKey: string,
     until: number | null,
   ): Promise<boolean>;
-  /** Atomically: last_success = at, error codes cleared, modelKey's cooldown cleared, call_count + 1. */
+  /**
+   * Atomically: last_success = at, error codes cleared, modelKey's cooldown cleared,
+   * call_count + count (default 1).
+   */
   recordSuccess(ns: Namespace, name: string, input?: RecordSuccessInput): Promise<boolean>;
   /**
    * Atomically: adds the code (distinct, only the last `StorageRules.errorCodesKept` kept) and

@@ -58,6 +58,11 @@ export interface RecordSuccessInput {
   modelKey?: string;
   /** Unix seconds; defaults to now. */
   at?: number;
+  /**
+   * How many successful calls this write stands for (a batch of them, the last at `at`): the
+   * call count grows by it. A positive integer up to MAX_SUCCESS_COUNT; default 1.
+   */
+  count?: number;
 }
 
 export interface RecordFailureInput {

@@ -169,7 +169,7 @@ const LUA = {
 
   /**
    * KEYS: state, cooling, then the model's cooldown index when one is cleared.
-   * ARGV: name, at, errors prefix, then that model's cooldown field.
+   * ARGV: name, at, errors prefix, how many successes, then that model's cooldown field.
    */
   gcliRecordSuccess: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -177,8 +177,8 @@ const LUA = {
       redis.call('SREM', ARGV[3] .. codeText(code), ARGV[1])
     end
     redis.call('HSET', KEYS[1], '${F.lastSuccess}', ARGV[2], '${F.errorCodes}', '[]')
-    redis.call('HINCRBY', KEYS[1], '${F.callCount}', 1)
-    if KEYS[3] then putCooldown(KEYS[1], KEYS[3], KEYS[2], ARGV[1], ARGV[4], '') end
+    redis.call('HINCRBY', KEYS[1], '${F.callCount}', ARGV[4])
+    if KEYS[3] then putCooldown(KEYS[1], KEYS[3], KEYS[2], ARGV[1], ARGV[5], '') end
     return 1`,
 
   /**
@@ -283,9 +283,16 @@ export const SCRIPTS = {
     return run(c, 'gcliSetCooldown', keys, args);
   },
 
-  recordSuccess(c: RedisClient, k: CredentialKeys, name: string, at: number, model?: string) {
+  recordSuccess(
+    c: RedisClient,
+    k: CredentialKeys,
+    name: string,
+    at: number,
+    count: number,
+    model?: string,
+  ) {
     const keys = [k.state(name), k.cooling];
-    const args = [name, String(at), k.errorsPrefix];
+    const args = [name, String(at), k.errorsPrefix, String(count)];
     if (model !== undefined) {
       keys.push(k.cooldown(model));
       args.push(cooldownField(model));

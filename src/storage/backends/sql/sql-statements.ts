@@ -50,12 +50,12 @@ export function credentialStatements(table: string) {
       `UPDATE ${table} SET model_cooldowns = gcli_cooldown_set(model_cooldowns, ?, ?),` +
       ` cooldown_until = ${RAISED_COOLDOWN_UNTIL}, updated_at = ? WHERE filename = ?`,
     recordSuccess:
-      `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1,` +
+      `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + ?,` +
       // Most successes have no cooldown to clear: skip the function call then.
       ` model_cooldowns = CASE WHEN model_cooldowns = '{}' THEN model_cooldowns` +
       ` ELSE gcli_cooldown_set(model_cooldowns, ?, NULL) END WHERE filename = ?`,
     recordSuccessNoModel:
-      `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + 1` +
+      `UPDATE ${table} SET last_success = ?, error_codes = '[]', call_count = call_count + ?` +
       ` WHERE filename = ?`,
     recordFailure: `UPDATE ${table} SET error_codes = gcli_push_code(error_codes, ?, ?) WHERE filename = ?`,
     recordFailureCooldown:

@@ -183,10 +183,11 @@ export abstract class SqlBackend implements StorageBackend {
   async recordSuccess(ns: Namespace, name: string, input: RecordSuccessInput = {}) {
     const t = this.tables[ns];
     const at = input.at ?? this.nowSeconds();
+    const count = input.count ?? 1;
     const changes =
       input.modelKey === undefined
-        ? await this.db.run(t.recordSuccessNoModel, [at, name])
-        : await this.db.run(t.recordSuccess, [at, input.modelKey, name]);
+        ? await this.db.run(t.recordSuccessNoModel, [at, count, name])
+        : await this.db.run(t.recordSuccess, [at, count, input.modelKey, name]);
     return changes > 0;
   }
 

@@ -1,3 +1,5 @@
+import { StorageValidationError } from '../../../../src/storage/storage.errors';
+import { MAX_SUCCESS_COUNT } from '../../../../src/storage/storage-validation';
 import type { ContractContext } from '../../storage-target';
 
 const data = { refresh_token: 'r', client_id: 'c', client_secret: 's' };
@@ -77,6 +79,41 @@ export function stateGroup(ctx: ContractContext) {
         modelCooldowns: { flash: 4e9 },
         callCount: 1,
       });
+    });
+
+    it('records a batch of successes as one: count N adds N, last success at the given time', async () => {
+      await ctx.storage.recordSuccess('geminicli', 'a.json', { count: 2 });
+      await ctx.storage.recordFailure('geminicli', 'a.json', {
+        code: 429,
+        modelKey: 'pro',
+        cooldownUntil: 4e9,
+      });
+      await ctx.storage.recordFailure('geminicli', 'a.json', { code: 500 });
+      expect(
+        await ctx.storage.recordSuccess('geminicli', 'a.json', {
+          modelKey: 'pro',
+          at: 1700000000.5,
+          count: 250,
+        }),
+      ).toBe(true);
+      expect(await ctx.storage.getState('geminicli', 'a.json')).toMatchObject({
+        lastSuccess: 1700000000.5,
+        errorCodes: [],
+        modelCooldowns: {},
+        callCount: 252,
+      });
+      expect((await ctx.storage.summarize('geminicli', { cooldown: 'in' })).total).toBe(0);
+      expect((await ctx.storage.summarize('geminicli', { errorCode: 429 })).total).toBe(0);
+      expect(await ctx.storage.recordSuccess('geminicli', 'nope.json', { count: 3 })).toBe(false);
+    });
+
+    it('refuses a success count that is not a positive integer within bounds', async () => {
+      for (const count of [0, -1, 1.5, Number.NaN, MAX_SUCCESS_COUNT + 1, '2']) {
+        await expect(
+          ctx.storage.recordSuccess('geminicli', 'a.json', { count } as { count: number }),
+        ).rejects.toBeInstanceOf(StorageValidationError);
+      }
+      expect((await ctx.storage.getState('geminicli', 'a.json'))!.callCount).toBe(0);
     });
 
     it('gives exact counts under 200 concurrent successes and failures on one credential', async () => {
