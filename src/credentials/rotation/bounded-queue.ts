@@ -1,10 +1,9 @@
 /**
  * A first-in, first-out queue that holds at most `capacity` items: pushing onto a full queue
- * drops the oldest item and counts it, so memory stays bounded however long the consumer is away.
+ * drops the oldest item and hands it back, so memory stays bounded however long the consumer is away.
  */
 export class BoundedQueue<T> {
   private items: T[] = [];
-  private droppedSinceTaken = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -16,13 +15,11 @@ export class BoundedQueue<T> {
     return this.items.length;
   }
 
-  /** Adds `item` last; returns `true` when the oldest item was dropped to make room. */
-  push(item: T): boolean {
+  /** Adds `item` last; returns the oldest item when it was dropped to make room. */
+  push(item: T): T | undefined {
     this.items.push(item);
-    if (this.items.length <= this.capacity) return false;
-    this.items.shift();
-    this.droppedSinceTaken++;
-    return true;
+    if (this.items.length <= this.capacity) return undefined;
+    return this.items.shift();
   }
 
   /** The oldest item, left in place; `undefined` when empty. */
@@ -31,14 +28,9 @@ export class BoundedQueue<T> {
   }
 
   /** Removes the oldest item if it is `item` (it may have been dropped meanwhile). */
-  remove(item: T): void {
-    if (this.items[0] === item) this.items.shift();
-  }
-
-  /** How many items were dropped since the last call; resets the count. */
-  takeDropped(): number {
-    const dropped = this.droppedSinceTaken;
-    this.droppedSinceTaken = 0;
-    return dropped;
+  remove(item: T): boolean {
+    if (this.items[0] !== item) return false;
+    this.items.shift();
+    return true;
   }
 }

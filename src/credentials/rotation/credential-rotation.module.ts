@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Timers } from '../../common/timers';
 import { UpstreamModule } from '../../upstream/upstream.module';
 import { DiscoveryModule } from '../discovery/discovery.module';
 import { CredentialPool } from './credential-pool.service';
@@ -13,7 +14,7 @@ import { TokenRefresher } from './token-refresher.service';
  */
 @Module({
   imports: [UpstreamModule, DiscoveryModule],
-  providers: [CredentialRotation, TokenRefresher, CredentialPool, ResultRecorder],
+  providers: [CredentialRotation, TokenRefresher, CredentialPool, ResultRecorder, Timers],
   exports: [CredentialRotation, TokenRefresher, CredentialPool, ResultRecorder],
 })
 export class CredentialRotationModule {}

@@ -97,8 +97,9 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * A successful call: last success now, error codes and the model's cooldown cleared, count + 1.
-   * This process's index changes at once; while storage is unavailable the write waits in the
-   * ResultRecorder.
+   * This process's index changes at once; the write is gathered with other successes for up to
+   * SUCCESS_BATCH_MS (so resolves that much later: the model caller does not wait for it), and
+   * while storage is unavailable waits in the ResultRecorder.
    */
   async recordSuccess(ns: Namespace, name: string, modelKey?: string): Promise<void> {
     if (modelKey !== undefined) {

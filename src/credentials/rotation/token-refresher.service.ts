@@ -15,6 +15,7 @@ import { CredentialRotation } from './credential-rotation.service';
 import { accessTokenOf, needsRefresh } from './credential-token';
 import { requestToken, TOKEN_TIMEOUT_MS, type TokenFailure } from './token-endpoint';
 import { CredentialRefreshError } from './token-refresh.errors';
+import { ResultRecorder } from './result-recorder.service';
 import { problemOf } from '../problems';
 
 /** How long one process may hold a credential's refresh lease: the request's timeout and slack. */
@@ -50,6 +51,7 @@ export class TokenRefresher {
     private readonly settings: SettingsService,
     private readonly rotation: CredentialRotation,
     private readonly http: UpstreamHttp,
+    private readonly results: ResultRecorder,
   ) {}
 
   /**
@@ -198,6 +200,8 @@ export class TokenRefresher {
     const { permanent, status, oauthError, description } = failure;
     if (permanent) {
       await this.rotation.setDisabled(ns, name, true);
+      // A success gathered for a later write would clear this code again.
+      await this.results.settle(ns, name);
       await this.credentials.recordFailure(ns, name, { code: status ?? 400 });
       await this.mark(
         ns,
