@@ -101,7 +101,12 @@ describe('credential lifecycle: discovered, checked, and saying why one cannot s
     });
     expect(chat.status).toBe(200);
     expect(assist.calls().map((c) => c.project)).toEqual(['cli-proj']);
-    expect((await item('oauth_creds.json'))!.last_success).toEqual(expect.any(Number));
+    // Successes are written in batches, a fraction of a second after the answer.
+    const served = await waitFor(
+      () => item('oauth_creds.json'),
+      (i) => i?.last_success != null,
+    );
+    expect(served!.last_success).toEqual(expect.any(Number));
   });
 
   it('says no_project when no project can be found, filterable, until verify-project heals it', async () => {

@@ -1,5 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteBackend } from '../../src/storage/backends/sqlite.backend';
+import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { streamReply } from '../support/fake-code-assist';
-import { chatCompletion, processModelSuite } from './support/process-model-gateway';
+import {
+  chatCompletion,
+  PROCESS_CREDENTIAL,
+  processModelSuite,
+} from './support/process-model-gateway';
 
 /** Reads an SSE response to its end; resolves with the text, or with what came before a cut. */
 async function readAll(response: Response, onFirstChunk: () => void) {
@@ -57,6 +65,29 @@ describe('shutdown on SIGTERM', () => {
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
     expect(g.output()).toMatch(/\[Shutdown\] SIGTERM received: .* 1 call\(s\) in flight/);
     expect(g.output()).toMatch(/\[Shutdown\] Stopped/);
+  }, 60_000);
+
+  it('writes the successes it gathered before it exits', async () => {
+    // The SQLite file outlives each gateway of this file: what counts is what this one adds.
+    const recorded = async () => {
+      const file = join(suite.fixture.credentialsDir, 'credentials.db');
+      if (!existsSync(file)) return 0;
+      const storage = new ValidatedStorage(new SqliteBackend({ file }));
+      await storage.connect();
+      try {
+        return (await storage.getState('geminicli', PROCESS_CREDENTIAL.name))?.callCount ?? 0;
+      } finally {
+        await storage.close();
+      }
+    };
+    const before = await recorded();
+    const g = (suite.gateway = await start(10_000));
+    const response = await chatCompletion(g.url);
+    expect(response.status).toBe(200);
+    // At once: well inside the window in which successes are gathered for one write.
+    g.signal('SIGTERM');
+    expect(await g.exited()).toBe(0);
+    expect(await recorded()).toBe(before + 1);
   }, 60_000);
 
   it('cuts a call still running at the deadline and exits', async () => {

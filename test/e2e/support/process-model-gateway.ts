@@ -36,6 +36,8 @@ export async function processModelFixture() {
   return {
     google,
     assist,
+    /** The CREDENTIALS_DIR given to the gateways (their SQLite file is there); kept after them. */
+    credentialsDir: creds.path,
     start: (env: Record<string, string> = {}): Promise<GatewayProcess> =>
       startRunningGateway({
         CREDENTIALS_DIR: creds.path,
