@@ -21,7 +21,13 @@ export function clientSignal(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
-/** The scope of a model call answered on `res`. */
+/**
+ * The scope of a model call answered on `res`. Its signal is the context's own, fired by the
+ * request observer, which already listens for `close`: no second listener per request.
+ */
 export function clientScope(res: ServerResponse): ClientScope {
-  return { signal: clientSignal(res), context: requestContextOf(res) };
+  const context = requestContextOf(res);
+  if (!context) return { signal: clientSignal(res) };
+  context.leaving ??= new AbortController();
+  return { signal: context.leaving.signal, context };
 }

@@ -31,6 +31,11 @@ export interface RequestContext extends LogRequest {
   tokens?: TokenUsage;
   /** Where this app gathers usage counts (absent in apps without usage statistics). */
   readonly usage?: UsageBuffer;
+  /**
+   * Aborted when the client leaves before its answer was sent (made on demand by a model call,
+   * aborted by the request observer's one `close` listener).
+   */
+  leaving?: AbortController;
 }
 
 /**

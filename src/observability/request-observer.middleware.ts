@@ -27,6 +27,7 @@ export function requestObserver(inFlight: InFlightRequests, usage?: UsageBuffer)
     res.once('close', () => {
       inFlight.leave();
       if (!explicit) leaveRequest();
+      if (!res.writableFinished) context.leaving?.abort();
       const end = {
         method: req.method ?? 'GET',
         route: routeTemplate(req),
