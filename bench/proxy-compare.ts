@@ -8,13 +8,22 @@
  *
  * BENCH_BUILDS lists the builds, `;`-separated, each `name=path/to/main.js` optionally followed
  * by `,KEY=value` settings for that gateway (e.g.
- * `old=../old/dist/main.js;new=dist/main.js;new-info=dist/main.js,LOG_LEVEL=info`).
+ * `old=../old/dist/main.js;new=dist/main.js;new-info=dist/main.js,LOG_LEVEL=info`). The path
+ * `floor` stands for the bare NestJS + Express relay of bench/proxy-floor (bench/proxy/bare-relay.ts),
+ * so the gateway's CPU per request can be read against the floor's in the same interleaved run.
  * Knobs: BENCH_SECONDS (default 3) per measured part, BENCH_ROUNDS (default 4).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { check, openPool, run, type Sample, summarize } from './proxy/load';
 import { cpuSeconds, threadCpuSeconds } from './proxy/proc-stats';
-import { API_KEY, type BenchProcess, startFakeUpstream, startGateway } from './proxy/processes';
+import { freePort } from '../test/support/servers';
+import {
+  API_KEY,
+  type BenchProcess,
+  startFakeUpstream,
+  startGateway,
+  startScript,
+} from './proxy/processes';
 import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -57,16 +66,23 @@ async function main() {
   const gateways: BenchProcess[] = [];
   try {
     for (const build of list) {
+      if (build.main === 'floor') {
+        const env = { PORT: String(await freePort()), UPSTREAM: upstream.url };
+        gateways.push(await startScript('bare-relay.ts', env, /ready on (\d+)/));
+        continue;
+      }
       process.env.BENCH_GATEWAY_MAIN = build.main;
       gateways.push(await startGateway(upstream.url, 'sqlite', build.env));
     }
-    const target = (origin: string) => ({
-      origin,
-      path: '/v1beta/models/gemini-2.5-pro:generateContent',
+    const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] });
+    const targets = gateways.map((g, i) => ({
+      origin: g.url,
+      path: list[i].main === 'floor' ? '/relay' : '/v1beta/models/gemini-2.5-pro:generateContent',
       headers: { 'content-type': 'application/json', 'x-goog-api-key': API_KEY },
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] }),
+      body,
       expect: 'finishReason',
-    });
+    }));
+    const target = (origin: string) => targets[gateways.findIndex((g) => g.url === origin)];
     const pools = gateways.map((g) => openPool(g.url, CLIENTS));
     await Promise.all(gateways.map((g, i) => check(pools[i], target(g.url))));
     const samples = gateways.map(() => [] as Sample[]);

@@ -13,6 +13,7 @@ import { LogFile } from '../../src/logs/log-file';
 import type { IncomingMessage } from 'node:http';
 import { InFlightRequests } from '../../src/lifecycle/in-flight-requests';
 import { noteUpstreamAttempt, noteUsage } from '../../src/metrics/upstream-metrics';
+import { requestContextOf } from '../../src/observability/request-context';
 import { requestObserver } from '../../src/observability/request-observer.middleware';
 import { UsageBuffer } from '../../src/usage/usage-buffer';
 import { tempDir } from '../../test/support/temp-dir';
@@ -65,6 +66,7 @@ async function main() {
   const observed = () => {
     const { req, res } = fakeCall();
     observe(req, res as never, () => {
+      const context = requestContextOf(res);
       noteUpstreamAttempt({
         ns: 'geminicli',
         model: 'gemini-2.5-pro',
@@ -72,8 +74,9 @@ async function main() {
         retry: false,
         startedAt: performance.now(),
         outcome: 'success',
+        context,
       });
-      noteUsage(ANSWER);
+      noteUsage(ANSWER, context);
     });
     res.emit('close');
   };

@@ -7,6 +7,9 @@ type Request = IncomingMessage & { body?: unknown; _body?: boolean };
 /** The model routes: their bodies carry conversations and images, far past the 100 KB default. */
 const MODEL_ROUTE = /^\/(antigravity\/)?(v1|v1beta)\//i;
 
+/** Whether `url` is one of the model routes (Gemini, OpenAI, Anthropic; antigravity too). */
+export const isModelRoute = (url: string): boolean => MODEL_ROUTE.test(url);
+
 /**
  * How deep the arrays and objects of a model request may nest. Google's protobuf parsers refuse
  * messages nested past 100 levels (protobuf's default recursion limit) and every JSON level of
@@ -35,7 +38,7 @@ export function apiJsonBody(limitBytes: number, authorized: (req: Request) => bo
   return (req: Request, res: ServerResponse, next: () => void): void => {
     const url = req.url ?? '/';
     const type = String(req.headers['content-type'] ?? '');
-    if (req.method !== 'POST' || !MODEL_ROUTE.test(url) || !/json/i.test(type)) return next();
+    if (req.method !== 'POST' || !isModelRoute(url) || !/json/i.test(type)) return next();
     const fail = (status: number, message: string) =>
       sendJson(res, status, apiErrorBody(flavorOfPath(url), status, message));
     if (!authorized(req)) {

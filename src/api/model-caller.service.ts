@@ -14,6 +14,8 @@ import {
 import { retriesWithAnotherCredential } from '../credentials/rotation/retry-rule';
 import type { CodeAssistCall, UpstreamFailure } from '../upstream/code-assist.client';
 import type { UpstreamTarget } from './upstream-target';
+import type { ClientScope } from './client-signal';
+import { type RequestContext, withRequestId } from '../observability/request-context';
 import { noteUpstreamAttempt } from '../metrics/upstream-metrics';
 import {
   ClientGoneError,
@@ -47,9 +49,9 @@ export class ModelCaller {
     target: UpstreamTarget,
     model: string,
     request: unknown,
-    signal: AbortSignal,
+    client: ClientScope,
   ): Promise<unknown> {
-    return this.withCredentials(target, model, request, signal, async (call) => {
+    return this.withCredentials(target, model, request, client, async (call) => {
       const result = await target.client.generate(call);
       return result.ok ? { ok: true, value: result.response } : result;
     });
@@ -60,9 +62,9 @@ export class ModelCaller {
     target: UpstreamTarget,
     model: string,
     request: unknown,
-    signal: AbortSignal,
+    client: ClientScope,
   ): Promise<AsyncGenerator<unknown>> {
-    return this.withCredentials(target, model, request, signal, async (call) => {
+    return this.withCredentials(target, model, request, client, async (call) => {
       const result = await target.client.stream(call);
       return result.ok ? { ok: true, value: result.events } : result;
     });
@@ -72,7 +74,7 @@ export class ModelCaller {
     target: UpstreamTarget,
     model: string,
     request: unknown,
-    signal: AbortSignal,
+    { signal, context }: ClientScope,
     attempt: Attempt<T>,
   ): Promise<T> {
     const retries = this.settings.get('retry_429_enabled')
@@ -81,7 +83,10 @@ export class ModelCaller {
     let last: UpstreamCallError | undefined;
     for (let tried = 0; tried <= retries; tried++) {
       if (tried > 0) await this.pause(signal);
-      const credential = await this.pool.acquire(target.ns, model, { needsProject: true });
+      const credential = await this.pool.acquire(target.ns, model, {
+        needsProject: true,
+        request: context,
+      });
       if (!credential) throw last ?? new NoCredentialError(model, target.label);
       const call = {
         accessToken: credential.accessToken,
@@ -89,9 +94,10 @@ export class ModelCaller {
         model,
         request,
         signal,
+        context,
       };
       const startedAt = performance.now();
-      const outcome = await this.once(target, credential, call, attempt, signal);
+      const outcome = await this.once(target, credential, call, attempt);
       noteUpstreamAttempt({
         ns: target.ns,
         model,
@@ -99,6 +105,7 @@ export class ModelCaller {
         retry: tried > 0,
         startedAt,
         outcome: outcome.ok ? 'success' : outcome.error.status,
+        context,
       });
       if (outcome.ok) return outcome.value;
       last = outcome.error;
@@ -112,35 +119,37 @@ export class ModelCaller {
     credential: AcquiredCredential,
     call: CodeAssistCall,
     attempt: Attempt<T>,
-    signal: AbortSignal,
   ): Promise<{ ok: true; value: T } | { ok: false; error: UpstreamCallError; retry: boolean }> {
     const { name, modelKey } = credential;
+    const { signal, context } = call;
+    const warn = (msg: string) => this.logger.warn(withRequestId(context, msg));
     let result: Awaited<ReturnType<Attempt<T>>>;
     try {
       result = await attempt(call);
     } catch (err) {
-      if (signal.aborted) throw new ClientGoneError();
+      if (signal?.aborted) throw new ClientGoneError();
       const error = networkFailure(err);
       if (!error) throw err;
-      this.logger.warn(`Upstream call with ${name} failed: ${error.message}`);
-      const { retryable } = await this.record(ns, name, { modelKey });
+      warn(`Upstream call with ${name} failed: ${error.message}`);
+      const { retryable } = await this.record(ns, name, { modelKey }, context);
       return { ok: false, error, retry: retryable };
     }
     if (result.ok) {
       // Recorded in the background: the answer does not wait for the bookkeeping.
       this.rotation.recordSuccess(ns, name, modelKey).catch((err: Error) => {
-        this.logger.warn(`Recording a success of ${name} failed: ${err.message}`);
+        warn(`Recording a success of ${name} failed: ${err.message}`);
       });
       return result;
     }
     const { status, body, headers } = result;
-    this.logger.warn(`Upstream answered ${status} for ${call.model} with ${name}`);
+    warn(`Upstream answered ${status} for ${call.model} with ${name}`);
     if (status === 401) {
       await this.pool.forgetToken(ns, name, credential.credential).catch((err: Error) => {
-        this.logger.warn(`Could not mark the token of ${name} for refresh: ${err.message}`);
+        warn(`Could not mark the token of ${name} for refresh: ${err.message}`);
       });
     }
-    const { retryable } = await this.record(ns, name, { status, modelKey, body, headers });
+    const failure = { status, modelKey, body, headers };
+    const { retryable } = await this.record(ns, name, failure, context);
     return { ok: false, error: UpstreamCallError.fromFailure(result), retry: retryable };
   }
 
@@ -149,12 +158,18 @@ export class ModelCaller {
    * recorder keeps the result); should recording fail otherwise, the same rule still decides
    * and this credential's turn ends in memory, so the client's request goes on.
    */
-  private async record(ns: Namespace, name: string, failure: CallFailure): Promise<FailureOutcome> {
+  private async record(
+    ns: Namespace,
+    name: string,
+    failure: CallFailure,
+    context: RequestContext | undefined,
+  ): Promise<FailureOutcome> {
     try {
-      return await this.rotation.recordFailure(ns, name, failure);
+      return await this.rotation.recordFailure(ns, name, failure, context);
     } catch (err) {
       this.rotation.rotateAway(ns, name);
-      this.logger.warn(`Recording a failure of ${name} failed: ${(err as Error).message}`);
+      const message = `Recording a failure of ${name} failed: ${(err as Error).message}`;
+      this.logger.warn(withRequestId(context, message));
       return { banned: false, retryable: retriesWithAnotherCredential(failure.status) };
     }
   }

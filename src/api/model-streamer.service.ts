@@ -3,6 +3,7 @@ import { SettingsService } from '../config/settings.service';
 import { openAntiTruncated } from './gemini/anti-truncation';
 import type { GeminiRequest } from './gemini/gemini.types';
 import type { ModelVariant } from './gemini/model-variant';
+import type { ClientScope } from './client-signal';
 import { ModelCaller } from './model-caller.service';
 import type { UpstreamTarget } from './upstream-target';
 import { networkFailure } from './upstream-call.errors';
@@ -24,16 +25,16 @@ export class ModelStreamer {
     variant: ModelVariant,
     model: string,
     request: GeminiRequest,
-    signal: AbortSignal,
+    client: ClientScope,
   ): Promise<AsyncIterable<unknown>> {
-    const open = (r: GeminiRequest) => this.caller.stream(target, model, r, signal);
+    const open = (r: GeminiRequest) => this.caller.stream(target, model, r, client);
     if (!variant.antiTruncation) return open(request);
     return openAntiTruncated(
       request,
       {
         maxContinuations: this.settings.get('anti_truncation_max_attempts'),
         // A connection that broke midway cut the answer; a client that left ends it.
-        isCut: (err) => !signal.aborted && networkFailure(err) !== undefined,
+        isCut: (err) => !client.signal.aborted && networkFailure(err) !== undefined,
       },
       open,
     );

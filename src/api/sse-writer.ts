@@ -1,14 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import { clientSignal } from './client-signal';
+import type { RequestContext } from '../observability/request-context';
+import { type ClientScope, clientScope } from './client-signal';
 
 /**
  * Server-Sent Events to one client: `data: <json>` events written as they come, waiting when
  * the client reads slower than we write, and an AbortSignal that fires when the client goes
  * away so the upstream call can be aborted. `lineEnd` is `\n` (OpenAI) or `\r\n` (Google).
  */
-export class SseWriter {
+export class SseWriter implements ClientScope {
   /** Fires when the client disconnects before the answer ended. */
   readonly signal: AbortSignal;
+  readonly context?: RequestContext;
   private opened = false;
   private corked = false;
 
@@ -16,7 +18,7 @@ export class SseWriter {
     private readonly res: ServerResponse,
     private readonly lineEnd = '\n',
   ) {
-    this.signal = clientSignal(res);
+    ({ signal: this.signal, context: this.context } = clientScope(res));
   }
 
   /** Sends the status line and event-stream headers now. */

@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+/** One-shot SHA-256: no Hash object per request (the API key is checked on every model call). */
+const digest = (text: string) => hash('sha256', text, 'buffer');
 
 /**
  * Compares a presented secret with the expected one in constant time. Both are hashed first, so

@@ -1,5 +1,5 @@
 import type { Namespace } from '../storage/storage-backend.interface';
-import { currentRequest, type TokenUsage } from '../observability/request-context';
+import type { RequestContext, TokenUsage } from '../observability/request-context';
 import { gatewayMetrics, modelLabel } from './gateway-metrics';
 
 /** One upstream attempt of a model call, as the model caller saw it. */
@@ -15,9 +15,11 @@ export interface UpstreamAttempt {
   startedAt: number;
   /** `success`, or the status the attempt failed with (502/504 for network errors). */
   outcome: 'success' | number;
+  /** The client request the attempt serves, whose access line and usage it joins. */
+  context?: RequestContext;
 }
 
-/** Records an upstream attempt in the metrics, the current request's context and its usage. */
+/** Records an upstream attempt in the metrics, its request's context and its usage. */
 export function noteUpstreamAttempt(attempt: UpstreamAttempt): void {
   const model = modelLabel(attempt.model);
   const outcome = String(attempt.outcome);
@@ -27,7 +29,7 @@ export function noteUpstreamAttempt(attempt: UpstreamAttempt): void {
     (performance.now() - attempt.startedAt) / 1000,
   );
   if (attempt.retry) gatewayMetrics.upstreamRetries.inc({ model });
-  const request = currentRequest();
+  const request = attempt.context;
   if (request) {
     request.model = attempt.model;
     request.credential = attempt.credential;
@@ -37,10 +39,9 @@ export function noteUpstreamAttempt(attempt: UpstreamAttempt): void {
   }
 }
 
-/** Keeps the token counts of Google's `usageMetadata` (when present) for the request's log line. */
-export function noteUsage(answer: unknown): void {
+/** Keeps the token counts of Google's `usageMetadata` (when present) for `request`'s log line. */
+export function noteUsage(answer: unknown, request: RequestContext | undefined): void {
   const usage = (answer as { usageMetadata?: Record<string, unknown> } | undefined)?.usageMetadata;
-  const request = currentRequest();
   if (!request || !usage || typeof usage !== 'object') return;
   const count = (key: string) => (typeof usage[key] === 'number' ? (usage[key] as number) : 0);
   const tokens: TokenUsage = {

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InFlightRequests } from '../lifecycle/in-flight-requests';
 import { recordHttpRequest, routeTemplate } from '../metrics/http-metrics';
 import type { UsageBuffer } from '../usage/usage-buffer';
-import { runInRequest } from './request-context';
+import { isModelRoute } from '../api/api-body.parser';
+import { attachRequestContext, leaveRequest, runInRequest } from './request-context';
 import { closeRequestContext, openRequestContext } from './request-access';
 
 /**
@@ -12,17 +13,21 @@ import { closeRequestContext, openRequestContext } from './request-access';
  * HTTP metrics and, for a model call, the access line and token usage. One middleware with one
  * `close` listener and one clock read instead of one each per concern: this runs on every call.
  *
- * The context is entered here, before the body is read: the model routes' body reader resumes
- * through promises, which keep the context (a stream callback would not, so no body parser may
- * sit in front of this).
+ * The model routes take the context from the response (requestContextOf) and hand it on to
+ * what logs or counts for the request; every other route is answered inside it (runInRequest),
+ * entered here before the body is read: the body reader resumes through promises, which keep
+ * the context (a stream callback would not, so no body parser may sit in front of this).
  */
 export function requestObserver(inFlight: InFlightRequests, usage?: UsageBuffer) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const started = performance.now();
     const context = openRequestContext(req, res, usage);
+    const explicit = isModelRoute(req.url ?? '/');
     inFlight.enter(res);
     res.once('close', () => {
       inFlight.leave();
+      if (!explicit) leaveRequest();
+      if (!res.writableFinished) context.leaving?.abort();
       const end = {
         method: req.method ?? 'GET',
         route: routeTemplate(req),
@@ -33,6 +38,8 @@ export function requestObserver(inFlight: InFlightRequests, usage?: UsageBuffer)
       recordHttpRequest(end.method, end.route, end.status, end.latencyMs);
       closeRequestContext(context, end);
     });
-    runInRequest(context, next);
+    if (!explicit) return runInRequest(context, next);
+    attachRequestContext(res, context);
+    next();
   };
 }

@@ -1,6 +1,7 @@
 import { arch, platform } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../config/settings.service';
+import type { RequestContext } from '../observability/request-context';
 import { googlePost } from './google-post';
 import { GoogleModelClient } from './google-model.client';
 import { UpstreamHttp } from './upstream-http.service';
@@ -13,6 +14,8 @@ export interface CodeAssistCall {
   request: unknown;
   /** Aborts the upstream call (the client went away). */
   signal?: AbortSignal;
+  /** The client request this call answers: its token counts go there. */
+  context?: RequestContext;
 }
 
 /** A non-2xx answer of Code Assist, body parsed when it was JSON. */

@@ -10,12 +10,15 @@ import { generateResult, streamResult } from './upstream-answer';
  */
 export abstract class GoogleModelClient implements ModelUpstream {
   async generate(call: CodeAssistCall): Promise<GenerateResult> {
-    return generateResult(await this.post('v1internal:generateContent', call));
+    return generateResult(await this.post('v1internal:generateContent', call), call.context);
   }
 
   /** Opens a stream; its events are the unwrapped chunks, relayed as they arrive. */
   async stream(call: CodeAssistCall): Promise<StreamResult> {
-    return streamResult(await this.post('v1internal:streamGenerateContent?alt=sse', call));
+    return streamResult(
+      await this.post('v1internal:streamGenerateContent?alt=sse', call),
+      call.context,
+    );
   }
 
   /** POSTs one call to `path` (relative to the upstream's base URL). */

@@ -1,6 +1,7 @@
 import type { request } from 'undici';
 import type { GenerateResult, StreamResult, UpstreamFailure } from './code-assist.client';
 import { noteUsage } from '../metrics/upstream-metrics';
+import type { RequestContext } from '../observability/request-context';
 import { sseData } from './sse-events';
 
 type UndiciResponse = Awaited<ReturnType<typeof request>>;
@@ -17,13 +18,19 @@ export async function failure(response: UndiciResponse): Promise<UpstreamFailure
   return { ok: false, status: response.statusCode, body, headers: response.headers };
 }
 
-/** The answer of a non-streaming call: the unwrapped response or a failure. */
-export async function generateResult(response: UndiciResponse): Promise<GenerateResult> {
+/**
+ * The answer of a non-streaming call: the unwrapped response or a failure. Its token counts go
+ * to `context`, the client request it answers.
+ */
+export async function generateResult(
+  response: UndiciResponse,
+  context?: RequestContext,
+): Promise<GenerateResult> {
   if (response.statusCode >= 300) return failure(response);
   const text = await response.body.text();
   const answer = unwrap(parseJson(text));
   if (answer && typeof answer === 'object') {
-    noteUsage(answer);
+    noteUsage(answer, context);
     return { ok: true, response: answer };
   }
   // A 200 that is not a Gemini answer (a captive portal, a broken proxy): a bad gateway.
@@ -31,10 +38,13 @@ export async function generateResult(response: UndiciResponse): Promise<Generate
   return { ok: false, status: 502, body, headers: response.headers };
 }
 
-/** The answer of a streaming call: its events unwrapped, or a failure. */
-export async function streamResult(response: UndiciResponse): Promise<StreamResult> {
+/** The answer of a streaming call: its events unwrapped (token counts to `context`), or a failure. */
+export async function streamResult(
+  response: UndiciResponse,
+  context?: RequestContext,
+): Promise<StreamResult> {
   if (response.statusCode >= 300) return failure(response);
-  return { ok: true, events: events(response.body) };
+  return { ok: true, events: events(response.body, context) };
 }
 
 /** The JSON value of `text`, or `undefined` when it is not JSON. */
@@ -52,13 +62,16 @@ function unwrap(payload: unknown): unknown {
     : payload;
 }
 
-async function* events(body: UndiciResponse['body']): AsyncGenerator<unknown> {
+async function* events(
+  body: UndiciResponse['body'],
+  context: RequestContext | undefined,
+): AsyncGenerator<unknown> {
   try {
     for await (const data of sseData(body)) {
       const event = unwrap(parseJson(data));
       // Keep-alive comments, `[DONE]` or a line that is not an answer carry nothing to relay.
       if (event && typeof event === 'object') {
-        noteUsage(event);
+        noteUsage(event, context);
         yield event;
       }
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { textReply } from '../support/fake-code-assist';
+import { serverError, streamReply, textReply } from '../support/fake-code-assist';
 import type { GatewayProcess } from './support/gateway-process';
 import {
   chatCompletion,
@@ -79,6 +79,45 @@ describe('LOG_FORMAT=json', () => {
       expect.objectContaining({ request_id: generated, credential: PROCESS_CREDENTIAL.name }),
     ]);
     for (const secret of SECRETS) expect(output).not.toContain(secret);
+  }, 60_000);
+
+  it('gives the request id to the warnings of a failed call and the access line of a stream', async () => {
+    fixture.assist.script(serverError());
+    const failed = await chatCompletion(gateway.url, {
+      headers: { 'x-request-id': 'req-json-logs-failed' },
+    });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    fixture.assist.script(
+      streamReply(['Hel', 'lo'], {
+        usage: { promptTokenCount: 7, candidatesTokenCount: 2, thoughtsTokenCount: 0 },
+      }),
+    );
+    const streamed = await chatCompletion(gateway.url, {
+      stream: true,
+      headers: { 'x-request-id': 'req-json-logs-stream' },
+    });
+    expect(streamed.status).toBe(200);
+    await streamed.text();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const lines = jsonLines(gateway.output());
+    const upstream = lines.filter((line) => line.context === 'Upstream');
+    expect(upstream).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        request_id: 'req-json-logs-failed',
+        msg: expect.stringContaining('Upstream answered 500'),
+      }),
+    );
+    expect(lines.filter((line) => line.context === 'Access')).toContainEqual(
+      expect.objectContaining({
+        request_id: 'req-json-logs-stream',
+        attempts: 1,
+        status: 200,
+        tokens_in: 7,
+        tokens_out: 2,
+      }),
+    );
   }, 60_000);
 
   it('writes the same lines to the log file, which the panel still downloads', async () => {

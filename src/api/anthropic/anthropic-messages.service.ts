@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../../config/settings.service';
 import { describeFailure } from '../api-failure';
 import { anthropicErrorBody } from '../api-error';
-import { clientSignal } from '../client-signal';
+import { clientScope } from '../client-signal';
 import type { GeminiRequest, GeminiResponse } from '../gemini/gemini.types';
 import { withoutThoughts } from '../gemini/gemini-request';
 import { applyVariant, needsCallSignatures, parseModelVariant } from '../gemini/model-variant';
@@ -60,12 +60,7 @@ export class AnthropicMessagesService {
     const converter = new AnthropicStreamConverter(options);
     const shaped = (response: unknown) => this.shaped(response as GeminiResponse, messages);
     if (!messages.stream) {
-      const response = await this.caller.generate(
-        target,
-        model,
-        upstreamRequest,
-        clientSignal(res),
-      );
+      const response = await this.caller.generate(target, model, upstreamRequest, clientScope(res));
       converter.push(shaped(response));
       converter.finish();
       return converter.message();
@@ -77,14 +72,14 @@ export class AnthropicMessagesService {
       await send(converter.start());
       const response = await heartbeatWhile(
         () => send([{ type: 'ping' }]),
-        () => this.caller.generate(target, model, upstreamRequest, out.signal),
+        () => this.caller.generate(target, model, upstreamRequest, out),
       ).catch((err: unknown) => this.fail(out, err));
       if (response !== undefined) {
         await send([...converter.push(shaped(response)), ...converter.finish()]);
       }
       return this.end(out);
     }
-    const events = await this.streamer.open(target, variant, model, upstreamRequest, out.signal);
+    const events = await this.streamer.open(target, variant, model, upstreamRequest, out);
     out.open();
     try {
       await send(converter.start());
@@ -124,7 +119,7 @@ export class AnthropicMessagesService {
   }
 
   private async fail(out: SseWriter, err: unknown): Promise<undefined> {
-    const failure = describeFailure(err);
+    const failure = describeFailure(err, out.context);
     if (failure && !out.signal.aborted) {
       const body = anthropicErrorBody(
         failure.status >= 400 ? failure.status : 502,

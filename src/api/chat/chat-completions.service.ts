@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../../config/settings.service';
 import { describeFailure } from '../api-failure';
 import { openAiErrorBody } from '../api-error';
-import { clientSignal } from '../client-signal';
+import { clientScope } from '../client-signal';
 import type { GeminiResponse } from '../gemini/gemini.types';
 import { applyVariant, parseModelVariant } from '../gemini/model-variant';
 import { heartbeatWhile } from '../heartbeat';
@@ -50,7 +50,7 @@ export class ChatCompletionsService {
       toolNames: functionNameMap(chat),
     };
     if (!chat.stream) {
-      const response = await this.caller.generate(target, model, request, clientSignal(res));
+      const response = await this.caller.generate(target, model, request, clientScope(res));
       return toChatCompletion(response as GeminiResponse, options);
     }
     const converter = new ChatStreamConverter(options);
@@ -60,14 +60,14 @@ export class ChatCompletionsService {
       const beat = heartbeatChunk(options);
       const response = await heartbeatWhile(
         () => out.send(beat),
-        () => this.caller.generate(target, model, request, out.signal),
+        () => this.caller.generate(target, model, request, out),
       ).catch((err: unknown) => this.fail(out, err));
       if (response !== undefined) {
         await this.relay(out, converter, [response]).catch((err: unknown) => this.fail(out, err));
       }
       return this.done(out);
     }
-    const events = await this.streamer.open(target, variant, model, request, out.signal);
+    const events = await this.streamer.open(target, variant, model, request, out);
     out.open();
     await this.relay(out, converter, events).catch((err: unknown) => this.fail(out, err));
     return this.done(out);
@@ -85,7 +85,7 @@ export class ChatCompletionsService {
   }
 
   private async fail(out: SseWriter, err: unknown): Promise<undefined> {
-    const failure = describeFailure(err);
+    const failure = describeFailure(err, out.context);
     if (failure && !out.signal.aborted) {
       await out.send(
         openAiErrorBody(failure.status >= 400 ? failure.status : 502, failure.message),

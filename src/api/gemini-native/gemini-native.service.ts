@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { SettingsService } from '../../config/settings.service';
 import { describeFailure } from '../api-failure';
 import { geminiErrorBody } from '../api-error';
-import { clientSignal } from '../client-signal';
+import type { RequestContext } from '../../observability/request-context';
+import { type ClientScope, clientScope } from '../client-signal';
 import type { GeminiResponse } from '../gemini/gemini.types';
 import { prepareNativeRequest, withoutThoughts } from '../gemini/gemini-request';
 import { applyVariant, parseModelVariant } from '../gemini/model-variant';
@@ -40,7 +41,7 @@ export class GeminiNativeService {
       variant.base,
       applyVariant(prepareNativeRequest(body), variant, 'native'),
     );
-    const response = await this.caller.generate(target, model, request, clientSignal(res));
+    const response = await this.caller.generate(target, model, request, clientScope(res));
     return this.shaped(response as GeminiResponse);
   }
 
@@ -66,7 +67,7 @@ export class GeminiNativeService {
       out.open();
       const response = await heartbeatWhile(
         () => out.send(HEARTBEAT),
-        () => this.caller.generate(target, model, request, out.signal),
+        () => this.caller.generate(target, model, request, out),
       ).catch((err: unknown) => this.fail(out, err));
       if (response !== undefined) {
         await Promise.resolve()
@@ -75,7 +76,7 @@ export class GeminiNativeService {
       }
       return out.end();
     }
-    const events = await this.streamer.open(target, variant, model, request, out.signal);
+    const events = await this.streamer.open(target, variant, model, request, out);
     out.open();
     try {
       for await (const event of events) await out.send(this.shaped(event as GeminiResponse));
@@ -90,7 +91,7 @@ export class GeminiNativeService {
   }
 
   private async fail(out: SseWriter | JsonArrayWriter, err: unknown): Promise<undefined> {
-    const failure = describeFailure(err);
+    const failure = describeFailure(err, out.context);
     if (failure && !out.signal.aborted) {
       await out.send(
         geminiErrorBody(failure.status >= 400 ? failure.status : 502, failure.message),
@@ -101,12 +102,13 @@ export class GeminiNativeService {
 }
 
 /** Google's non-SSE stream: one JSON array, each element written as it arrives. */
-class JsonArrayWriter {
+class JsonArrayWriter implements ClientScope {
   readonly signal: AbortSignal;
+  readonly context?: RequestContext;
   private count = 0;
 
   constructor(private readonly res: ServerResponse) {
-    this.signal = clientSignal(res);
+    ({ signal: this.signal, context: this.context } = clientScope(res));
   }
 
   open() {

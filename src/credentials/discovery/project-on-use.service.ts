@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { type LogRequest, withRequestId } from '../../observability/request-context';
 import { Clock } from '../../common/clock';
 import type {
   CredentialData,
@@ -36,7 +37,12 @@ export class ProjectOnUse {
   ) {}
 
   /** The credential's data with its project, stored; `null` when it cannot be had now. */
-  async resolve(ns: Namespace, name: string, accessToken: string): Promise<CredentialData | null> {
+  async resolve(
+    ns: Namespace,
+    name: string,
+    accessToken: string,
+    request?: LogRequest,
+  ): Promise<CredentialData | null> {
     const backoff = `discovery-backoff:${ns}:${name}`;
     if ((await this.entries.getEntry(backoff)) !== null) return null;
     const lease = `refresh-lease:${ns}:${name}`;
@@ -45,7 +51,7 @@ export class ProjectOnUse {
       const data = await this.credentials.getCredential(ns, name);
       if (!data) return null;
       if (projectIdOf(data)) return data;
-      return await this.discoverAndStore(ns, name, data, accessToken, backoff);
+      return await this.discoverAndStore(ns, name, data, accessToken, backoff, request);
     } finally {
       await this.entries.deleteEntry(lease, this.owner).catch(() => undefined);
     }
@@ -57,13 +63,15 @@ export class ProjectOnUse {
     data: CredentialData,
     accessToken: string,
     backoff: string,
+    request: LogRequest | undefined,
   ): Promise<CredentialData | null> {
     try {
       const { projectId } = await this.discovery.discover(ns, accessToken);
       const updated = { ...data, project_id: projectId };
       await this.credentials.updateCredentialData(ns, name, updated);
       await this.credentials.updateState(ns, name, { problem: null });
-      this.logger.log(`Discovered project ${projectId} of credential ${name} on first use`);
+      const found = `Discovered project ${projectId} of credential ${name} on first use`;
+      this.logger.log(withRequestId(request, found));
       return updated;
     } catch (err) {
       const message =
@@ -73,7 +81,8 @@ export class ProjectOnUse {
       const problem = problemOf('no_project', message, this.clock.now());
       await this.credentials.updateState(ns, name, { problem });
       await this.entries.setEntry(backoff, '1', DISCOVERY_BACKOFF_MS);
-      this.logger.warn(`Credential ${name} has no project and none was found: ${message}`);
+      const none = `Credential ${name} has no project and none was found: ${message}`;
+      this.logger.warn(withRequestId(request, none));
       return null;
     }
   }

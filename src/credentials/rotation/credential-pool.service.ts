@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { type LogRequest, withRequestId } from '../../observability/request-context';
 import type {
   CredentialData,
   CredentialState,
@@ -77,7 +78,7 @@ export class CredentialPool {
   async acquire(
     ns: Namespace,
     model: string,
-    options: { needsProject?: boolean } = {},
+    options: { needsProject?: boolean; request?: LogRequest } = {},
   ): Promise<AcquiredCredential | null> {
     const modelKey = modelKeyFor(ns, model);
     const tried = new Set<string>();
@@ -92,7 +93,7 @@ export class CredentialPool {
       tried.add(name);
       let acquired: AcquiredCredential | undefined;
       try {
-        acquired = await this.prepare(ns, name, modelKey);
+        acquired = await this.prepare(ns, name, modelKey, options.request);
       } catch (err) {
         if (!(err instanceof StorageUnavailableError)) throw err;
         unavailable = err;
@@ -102,10 +103,11 @@ export class CredentialPool {
       if (!acquired) continue;
       if (options.needsProject && !acquired.projectId) {
         // Discovered now when Google could not be reached at import (one process, then backoff).
-        const found = await this.projects.resolve(ns, name, acquired.accessToken);
+        const found = await this.projects.resolve(ns, name, acquired.accessToken, options.request);
         this.known.delete(`${ns}:${name}`);
         if (found) return { ...acquired, credential: found, projectId: projectIdOf(found) };
-        this.logger.warn(`Credential ${name} has no project_id; it cannot serve ${model}`);
+        const message = `Credential ${name} has no project_id; it cannot serve ${model}`;
+        this.logger.warn(withRequestId(options.request, message));
         this.rotation.rotateAway(ns, name);
         continue;
       }
@@ -128,13 +130,14 @@ export class CredentialPool {
     ns: Namespace,
     name: string,
     modelKey: string,
+    request: LogRequest | undefined,
   ): Promise<AcquiredCredential | undefined> {
     const key = `${ns}:${name}`;
     const generation = this.generation;
     const data = await this.currentData(ns, name, modelKey);
     if (!data) return undefined;
     try {
-      const { accessToken, credential } = await this.tokens.accessToken(ns, name, data);
+      const { accessToken, credential } = await this.tokens.accessToken(ns, name, data, request);
       this.known.set(key, { data: credential, generation });
       return { name, modelKey, accessToken, projectId: projectIdOf(credential), credential };
     } catch (err) {

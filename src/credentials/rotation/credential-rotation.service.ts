@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type LogRequest, withRequestId } from '../../observability/request-context';
 import { SettingsService } from '../../config/settings.service';
 import type {
   CredentialState,
@@ -114,7 +115,12 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
    * credential when auto-ban is on for that status. A network error (no status) is not recorded.
    * The index changes at once; while storage is unavailable the writes wait in the ResultRecorder.
    */
-  async recordFailure(ns: Namespace, name: string, failure: CallFailure): Promise<FailureOutcome> {
+  async recordFailure(
+    ns: Namespace,
+    name: string,
+    failure: CallFailure,
+    request?: LogRequest,
+  ): Promise<FailureOutcome> {
     const { status, modelKey } = failure;
     const http = status !== undefined && Number.isInteger(status) && status >= 100 && status <= 999;
     const retryable = retriesWithAnotherCredential(http ? status : undefined);
@@ -143,7 +149,8 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
       }
     }
     if (banned) {
-      this.logger.warn(`[AUTO_BAN] Status ${status} triggers auto-ban for credential: ${name}`);
+      const message = `[AUTO_BAN] Status ${status} triggers auto-ban for credential: ${name}`;
+      this.logger.warn(withRequestId(request, message));
       // Says who disabled it: the recovery job may lift an auto-ban, never a person's disable.
       const why = `auto-banned after HTTP ${status}; re-enabled once a probe succeeds`;
       await this.credentials.updateState(ns, name, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
+import { type LogRequest, withRequestId } from '../../observability/request-context';
 import { SettingsService } from '../../config/settings.service';
 import { UpstreamHttp } from '../../upstream/upstream-http.service';
 import { noteTokenRefresh } from '../../metrics/token-metrics';
@@ -60,8 +61,13 @@ export class TokenRefresher {
    *
    * @param known the credential's data when the caller just read it (saves a read)
    */
-  async accessToken(ns: Namespace, name: string, known?: CredentialData): Promise<AccessToken> {
-    return this.tokenValidFor(ns, name, 0, known);
+  async accessToken(
+    ns: Namespace,
+    name: string,
+    known?: CredentialData,
+    request?: LogRequest,
+  ): Promise<AccessToken> {
+    return this.tokenValidFor(ns, name, 0, known, request);
   }
 
   /**
@@ -77,6 +83,7 @@ export class TokenRefresher {
     name: string,
     aheadMs: number,
     known?: CredentialData,
+    request?: LogRequest,
   ): Promise<AccessToken> {
     const data = known ?? (await this.credentials.getCredential(ns, name));
     if (!data) throw missing(ns, name);
@@ -87,20 +94,30 @@ export class TokenRefresher {
     const key = `${ns}:${name}`;
     let flight = this.inFlight.get(key);
     if (!flight) {
-      flight = this.refreshOnce(ns, name, aheadMs).finally(() => this.inFlight.delete(key));
+      flight = this.refreshOnce(ns, name, aheadMs, request).finally(() =>
+        this.inFlight.delete(key),
+      );
       this.inFlight.set(key, flight);
     }
     return flight;
   }
 
-  /** Refreshes under the cross-process lease, or waits for the process that holds it. */
-  private async refreshOnce(ns: Namespace, name: string, aheadMs = 0): Promise<AccessToken> {
+  /**
+   * Refreshes under the cross-process lease, or waits for the process that holds it. Its log
+   * lines carry the id of the request that started it (`request`), if one did.
+   */
+  private async refreshOnce(
+    ns: Namespace,
+    name: string,
+    aheadMs: number,
+    request: LogRequest | undefined,
+  ): Promise<AccessToken> {
     const lease = `refresh-lease:${ns}:${name}`;
     const deadline = Date.now() + REFRESH_LEASE_MS;
     for (;;) {
       if (await this.entries.setEntryIfAbsent(lease, this.owner, REFRESH_LEASE_MS)) {
         try {
-          return await this.refreshHolding(ns, name, aheadMs);
+          return await this.refreshHolding(ns, name, aheadMs, request);
         } finally {
           await this.entries.deleteEntry(lease, this.owner).catch(() => undefined);
         }
@@ -137,7 +154,12 @@ export class TokenRefresher {
     return undefined;
   }
 
-  private async refreshHolding(ns: Namespace, name: string, aheadMs: number): Promise<AccessToken> {
+  private async refreshHolding(
+    ns: Namespace,
+    name: string,
+    aheadMs: number,
+    request: LogRequest | undefined,
+  ): Promise<AccessToken> {
     // Another process may have stored a fresh token just before this one took the lease.
     const data = await this.credentials.getCredential(ns, name);
     if (!data) throw missing(ns, name);
@@ -154,7 +176,7 @@ export class TokenRefresher {
         'needs_reauth',
         'the credential has no refresh_token; sign in again',
       );
-      this.logger.warn(`Credential ${name} has no refresh_token; disabled`);
+      this.logger.warn(withRequestId(request, `Credential ${name} has no refresh_token; disabled`));
       throw new CredentialRefreshError(
         { ns, credential: name, permanent: true },
         'no refresh_token',
@@ -166,7 +188,7 @@ export class TokenRefresher {
       this.http.dispatcher(),
     );
     noteTokenRefresh('failure' in result ? result.failure : undefined);
-    if ('failure' in result) return this.fail(ns, name, result.failure);
+    if ('failure' in result) return this.fail(ns, name, result.failure, request);
     const { accessToken, expiresIn, refreshToken: rotated } = result.grant;
     const credential: CredentialData = {
       ...data,
@@ -181,7 +203,7 @@ export class TokenRefresher {
     if (this.flagged.delete(`${ns}:${name}`)) {
       await this.credentials.updateState(ns, name, { problem: null });
     }
-    this.logger.debug(`Refreshed the access token of credential: ${name}`);
+    this.logger.debug(withRequestId(request, `Refreshed the access token of credential: ${name}`));
     return { accessToken, credential };
   }
 
@@ -196,7 +218,12 @@ export class TokenRefresher {
     await this.credentials.updateState(ns, name, { problem }).catch(() => undefined);
   }
 
-  private async fail(ns: Namespace, name: string, failure: TokenFailure): Promise<never> {
+  private async fail(
+    ns: Namespace,
+    name: string,
+    failure: TokenFailure,
+    request: LogRequest | undefined,
+  ): Promise<never> {
     const { permanent, status, oauthError, description } = failure;
     if (permanent) {
       await this.rotation.setDisabled(ns, name, true);
@@ -210,7 +237,10 @@ export class TokenRefresher {
         `Google refused the refresh token (${description}); sign in again`,
       );
       this.logger.warn(
-        `Token refresh failed permanently for credential: ${name} (${description}); disabled`,
+        withRequestId(
+          request,
+          `Token refresh failed permanently for credential: ${name} (${description}); disabled`,
+        ),
       );
     } else {
       await this.mark(
@@ -220,7 +250,8 @@ export class TokenRefresher {
         `the token endpoint failed (${description}); retried on use and by the recovery job`,
       );
       this.flagged.add(`${ns}:${name}`);
-      this.logger.warn(`Token refresh failed for credential: ${name} (${description})`);
+      const message = `Token refresh failed for credential: ${name} (${description})`;
+      this.logger.warn(withRequestId(request, message));
     }
     throw new CredentialRefreshError(
       { ns, credential: name, permanent, status, oauthError },
