@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
 import { chatRequestSchema } from '../api/openai/chat-request.schema';
+import { HEALTH_RESPONSES } from './health-responses';
 import { applySecurity, handlerId } from './openapi-security';
 
 /** A JSON body documented from a zod schema (zod's own OpenAPI 3.0 output). */
@@ -62,5 +63,7 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       if (body && typeof operation === 'object') Object.assign(operation, { requestBody: body });
     }
   }
+  const health = document.paths['/health']?.get;
+  if (health) health.responses = { ...health.responses, ...HEALTH_RESPONSES };
   return document;
 }

@@ -24,7 +24,9 @@ export class HealthController {
   ) {}
 
   @Get('health')
-  @HealthCheck()
+  // Terminus's swagger documentation would load @nestjs/swagger (~40 MiB of RSS) at start-up;
+  // the docs add the health responses themselves, when they are first asked for.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   check() {
     const timeout = this.config.get('HEALTH_TIMEOUT_MS', { infer: true });
     return this.health.check([

@@ -1,13 +1,22 @@
 import { join, resolve } from 'node:path';
 import { redactUrl, secretsOf } from '../common/redact-url';
 import type { GatewayEnv } from '../env/env.schema';
-import { MONGODB_BACKEND_NAME, MongoBackend } from './backends/mongodb.backend';
-import { POSTGRES_BACKEND_NAME, PostgresBackend } from './backends/postgres.backend';
-import { REDIS_BACKEND_NAME, RedisBackend } from './backends/redis.backend';
-import { SQLITE_BACKEND_NAME, SqliteBackend } from './backends/sqlite.backend';
+import {
+  MONGODB_BACKEND_NAME,
+  POSTGRES_BACKEND_NAME,
+  REDIS_BACKEND_NAME,
+  SQLITE_BACKEND_NAME,
+} from './backend-names';
 import type { BackendCandidate } from './select-backend';
 import { STORAGE_RULES, type StorageRules } from './storage-rules';
 import { tieredCandidate } from './tier/tier-candidate';
+
+/*
+ * Each backend's module is imported when its candidate is created, not when the list is made:
+ * TypeORM alone costs ~60 MiB of RSS and mongoose ~19 MiB, which a gateway on another backend
+ * would otherwise carry for nothing. `import()`, not `require()`: the tests run the app as ES
+ * modules, where there is no `require`.
+ */
 
 /**
  * The backends the environment asks for, in the seed's priority: VALKEY_URL or REDIS_URL, then
@@ -31,8 +40,8 @@ export function storageCandidates(
       target: redactUrl(redisUrl),
       rules,
       secrets: secretsOf(redisUrl),
-      create: () =>
-        new RedisBackend({
+      create: async () =>
+        new (await import('./backends/redis.backend')).RedisBackend({
           url: redisUrl,
           keyPrefix: env.REDIS_KEY_PREFIX,
           connectTimeoutMs: timeout,
@@ -49,8 +58,8 @@ export function storageCandidates(
       target: redactUrl(dsn),
       rules,
       secrets: secretsOf(dsn),
-      create: () =>
-        new PostgresBackend({
+      create: async () =>
+        new (await import('./backends/postgres.backend')).PostgresBackend({
           dsn,
           poolMin: env.POSTGRES_POOL_MIN,
           poolMax: env.POSTGRES_POOL_MAX,
@@ -68,8 +77,13 @@ export function storageCandidates(
       target: redactUrl(uri),
       rules,
       secrets: secretsOf(uri),
-      create: () =>
-        new MongoBackend({ uri, database: env.MONGODB_DATABASE, connectTimeoutMs: timeout, rules }),
+      create: async () =>
+        new (await import('./backends/mongodb.backend')).MongoBackend({
+          uri,
+          database: env.MONGODB_DATABASE,
+          connectTimeoutMs: timeout,
+          rules,
+        }),
     });
   }
   const file = resolve(join(env.CREDENTIALS_DIR, 'credentials.db'));
@@ -79,7 +93,8 @@ export function storageCandidates(
     target: file,
     rules,
     secrets: [],
-    create: () => new SqliteBackend({ file, rules }),
+    create: async () =>
+      new (await import('./backends/sqlite.backend')).SqliteBackend({ file, rules }),
   });
   if (cacheUrl) {
     const cache = {

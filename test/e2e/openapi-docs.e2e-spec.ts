@@ -83,6 +83,18 @@ describe('OpenAPI docs', () => {
     expect(body('/v1/models/{target}')).toMatchObject({ type: 'object' });
   });
 
+  it('documents the answers of /health: serving (ok or degraded) and shutting down', () => {
+    const responses = (document.paths['/health'].get as Record<string, any>).responses;
+    expect(responses['200'].content['application/json'].schema.properties.status.enum).toEqual([
+      'ok',
+      'degraded',
+    ]);
+    expect(responses['503'].content['application/json'].schema.properties.status.enum).toEqual([
+      'error',
+      'shutting_down',
+    ]);
+  });
+
   it('reads /metrics with a panel session when METRICS_TOKEN is unset', async () => {
     expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${t.url}/metrics`, { headers: t.auth })).status).toBe(200);

@@ -58,7 +58,7 @@ export class CliStore implements TransferSource {
   }
 
   private static async openCandidate(candidate: BackendCandidate): Promise<CliStore> {
-    const storage = new ValidatedStorage(candidate.create(), candidate.secrets, {
+    const storage = new ValidatedStorage(await candidate.create(), candidate.secrets, {
       rules: candidate.rules,
     });
     const timeoutMs = validateEnv(process.env).STORAGE_CONNECT_TIMEOUT_MS;

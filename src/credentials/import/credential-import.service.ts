@@ -18,7 +18,12 @@ import { parseCredential } from '../credential-file';
 import { withDefaultClient } from '../discovery/oauth-clients';
 import { problemOf } from '../problems';
 import { projectIdOf } from '../rotation/credential-token';
-import { type ImportItem, itemsOfUpload, type UploadedCredentialFile } from './import-items';
+import {
+  type ImportItem,
+  itemsOfUpload,
+  type UploadedCredentialFile,
+  type UploadItems,
+} from './import-items';
 import {
   ImportTextError,
   projectFileName,
@@ -84,10 +89,13 @@ export class CredentialImportService {
         'No files: send .json files or .zip archives in the multipart field "files"',
       );
     }
-    const results = await this.store(
-      ns,
-      uploadItems(files, this.settings.get('import_max_archive_entries')),
-    );
+    const upload = uploadItems(files, this.settings.get('import_max_archive_entries'));
+    let results: ImportResult[];
+    try {
+      results = await this.store(ns, upload.items);
+    } finally {
+      upload.close();
+    }
     const stored = countStored(results);
     const response: UploadResponse = {
       uploaded_count: stored,
@@ -202,7 +210,7 @@ function needsStoredNames(credentials: readonly unknown[]): boolean {
 function uploadItems(
   files: readonly UploadedCredentialFile[],
   maxArchiveEntries: number,
-): ImportItem[] {
+): UploadItems {
   try {
     return itemsOfUpload(files, maxArchiveEntries);
   } catch (err) {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { CredentialData } from '../../storage/storage-backend.interface';
 import { parseCredentialJson, validateCredentialName } from '../credential-file';
 import { shown } from './display-name';
@@ -6,11 +5,14 @@ import { formatBytes, IMPORT_LIMITS } from './import.constants';
 import {
   ArchiveError,
   ArchiveLimitError,
+  eachZipEntry,
   extractZipEntry,
   type InflateBudget,
   unsupportedReason,
-  zipEntries,
+  type ZipEntry,
+  zipDirectory,
 } from './zip-archive';
+import { bufferSource, fileSource, type ZipSource } from './zip-source';
 
 /** One credential a request offers: to store (`data` or `load`) or rejected (`reason`). */
 export interface ImportItem {
@@ -44,24 +46,38 @@ export interface UploadedCredentialFile {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The items of an upload, and the archives they are read from until they are stored. */
+export interface UploadItems {
+  items: ImportItem[];
+  /** Releases the archives (their file descriptors) once the items are stored; never throws. */
+  close(): void;
+}
+
 /**
  * The credentials of an upload, in the order sent: `.json` files as they are, `.zip` archives
  * expanded to their `*.json` entries outside `__MACOSX/` (named by basename); together the
  * archives may hold at most `maxArchiveEntries` entries. Caps across the
  * whole upload throw {@link ArchiveLimitError}; an unreadable archive throws
- * {@link ArchiveError}, its message naming the archive.
+ * {@link ArchiveError}, its message naming the archive. An archive in a temporary file is read
+ * from it by offset, an entry at a time, and stays open until `close()`.
  */
 export function itemsOfUpload(
   files: readonly UploadedCredentialFile[],
   maxArchiveEntries: number,
-): ImportItem[] {
+): UploadItems {
   const budget = { entries: maxArchiveEntries, cap: maxArchiveEntries };
   const inflate: InflateBudget = { remainingBytes: IMPORT_LIMITS.maxInflatedBytes };
   const items: ImportItem[] = [];
-  for (const file of files) {
-    if (/\.zip$/i.test(file.originalname)) {
+  const opened: Array<{ close(): void }> = [];
+  const close = () => opened.forEach((source) => source.close());
+  try {
+    for (const file of files) {
+      if (!/\.zip$/i.test(file.originalname)) {
+        items.push(itemOfFile(file.originalname, file.buffer, file.size));
+        continue;
+      }
       try {
-        items.push(...itemsOfArchive(file, budget, inflate));
+        itemsOfArchive(file, open(file, opened), budget, inflate, items);
       } catch (err) {
         if (err instanceof ArchiveError) {
           throw new ArchiveError(
@@ -70,11 +86,21 @@ export function itemsOfUpload(
         }
         throw err;
       }
-    } else {
-      items.push(itemOfFile(file.originalname, file.buffer, file.size));
     }
+  } catch (err) {
+    close();
+    throw err;
   }
-  return items;
+  return { items, close };
+}
+
+/** The archive of an upload: its temporary file, opened for reads by offset, or its buffer. */
+function open(file: UploadedCredentialFile, opened: Array<{ close(): void }>): ZipSource {
+  if (file.buffer) return bufferSource(file.buffer);
+  if (file.path === undefined) throw new ArchiveError('the file was not received');
+  const source = fileSource(file.path);
+  opened.push(source);
+  return source;
 }
 
 /**
@@ -94,28 +120,31 @@ export function itemOfFile(
   return { filename, ...parsed(bytes) };
 }
 
+/**
+ * Appends the `*.json` entries of one archive to `items`, each validated (inflated, checked,
+ * parsed) and its content dropped: a valid one is read again from `source` when it is stored.
+ */
 function itemsOfArchive(
   file: UploadedCredentialFile,
+  source: ZipSource,
   budget: { entries: number; cap: number },
   inflate: InflateBudget,
-): ImportItem[] {
-  // Read once into one buffer (the upload arrived in a temporary file, not in chunks).
-  const zip = file.buffer ?? (file.path === undefined ? undefined : readFileSync(file.path));
-  if (!zip) throw new ArchiveError('the file was not received');
-  const entries = zipEntries(zip);
-  budget.entries -= entries.length;
+  items: ImportItem[],
+): void {
+  const directory = zipDirectory(source);
+  budget.entries -= directory.count;
   if (budget.entries < 0) {
     throw new ArchiveLimitError(
       `the archives of this upload hold more than ${budget.cap} entries ` +
         '(the import_max_archive_entries setting)',
     );
   }
-  const items: ImportItem[] = [];
-  for (const entry of entries) {
+  const archive = file.originalname;
+  for (const entry of eachZipEntry(source, directory)) {
     const segments = entry.path.split(/[\\/]/);
     const filename = segments[segments.length - 1];
     if (filename === '' || segments.includes('__MACOSX') || !/\.json$/i.test(filename)) continue;
-    const where = { filename, archive: file.originalname, entry: entry.path };
+    const where = { filename, archive, entry: entry.path };
     const problem =
       prefixed('unsafe path in the archive: ', unsafePath(entry.path, segments)) ??
       prefixed('unsafe file name: ', validateCredentialName(filename)) ??
@@ -126,10 +155,10 @@ function itemsOfArchive(
     }
     let bytes: Uint8Array;
     try {
-      bytes = extractZipEntry(zip, entry, IMPORT_LIMITS.maxFileBytes, inflate);
+      bytes = extractZipEntry(source, entry, IMPORT_LIMITS.maxFileBytes, inflate);
     } catch (err) {
       if (!(err instanceof ArchiveLimitError)) throw err;
-      const name = `"${shown(file.originalname)}"`;
+      const name = `"${shown(archive)}"`;
       throw new ArchiveLimitError(
         err.cap === 'entry'
           ? `entry "${shown(entry.path)}" of ${name} inflates to more than ${formatBytes(IMPORT_LIMITS.maxFileBytes)}`
@@ -137,12 +166,33 @@ function itemsOfArchive(
       );
     }
     const { data, reason } = parsed(bytes);
-    // Read again when stored: this entry passed every check and the budget counted it once.
-    const load = () =>
-      parsed(extractZipEntry(zip, entry, IMPORT_LIMITS.maxFileBytes, UNCAPPED)).data!;
-    items.push(data ? { ...where, load } : { ...where, reason });
+    items.push(
+      data ? new ArchiveEntryItem(filename, archive, entry, source) : { ...where, reason },
+    );
   }
-  return items;
+}
+
+/**
+ * A valid archive entry, kept without its content: one small object per entry (no closure, no
+ * copy of the path), since an archive may hold 100,000 of them.
+ */
+class ArchiveEntryItem implements ImportItem {
+  constructor(
+    readonly filename: string,
+    readonly archive: string,
+    private readonly zipEntry: ZipEntry,
+    private readonly source: ZipSource,
+  ) {}
+
+  get entry(): string {
+    return this.zipEntry.path;
+  }
+
+  /** Read again when stored: the entry passed every check and the budget counted it once. */
+  load(): CredentialData {
+    return parsed(extractZipEntry(this.source, this.zipEntry, IMPORT_LIMITS.maxFileBytes, UNCAPPED))
+      .data!;
+  }
 }
 
 /** The inflate budget of a second read: the first one counted these bytes already. */

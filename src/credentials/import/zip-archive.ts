@@ -1,5 +1,6 @@
 import { crc32, inflateRawSync } from 'node:zlib';
 import { shown } from './display-name';
+import { sourceOf, type ZipSource } from './zip-source';
 
 /** The archive cannot be read: not a ZIP, truncated, or damaged. The request is refused (400). */
 export class ArchiveError extends Error {
@@ -51,8 +52,78 @@ const latin1 = new TextDecoder('latin1');
  * The entries of a ZIP archive, read from its central directory, in order. Throws
  * {@link ArchiveError} when the archive is not a readable single-disk ZIP (ZIP64 included).
  */
-export function zipEntries(zip: Uint8Array): ZipEntry[] {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+export function zipEntries(zip: Uint8Array | ZipSource): ZipEntry[] {
+  return [...eachZipEntry(sourceOf(zip))];
+}
+
+/** Bytes of the central directory read at a time: 100,000 entries take ~8 MiB. */
+const DIRECTORY_WINDOW = 256 * 1024;
+
+/**
+ * The entries of a ZIP archive one at a time, reading the central directory by offset a window
+ * at a time: an archive of 100,000 entries is walked without holding its directory or a list of
+ * entries. The entry count is known before the first entry ({@link zipDirectory}).
+ */
+export function* eachZipEntry(
+  source: ZipSource,
+  directory = zipDirectory(source),
+): Generator<ZipEntry> {
+  const { count, start, size } = directory;
+  const end = start + size;
+  let window: Uint8Array = new Uint8Array(0);
+  let windowAt = start;
+  /** A view of [at, at + length) of the directory, reading the next window when needed. */
+  const bytesAt = (at: number, length: number) => {
+    if (at + length > end) throw new ArchiveError('the central directory is damaged');
+    if (at < windowAt || at + length > windowAt + window.length) {
+      windowAt = at;
+      window = source.read(at, Math.min(Math.max(length, DIRECTORY_WINDOW), end - at));
+      if (window.length < length) throw new ArchiveError('the central directory is truncated');
+    }
+    const bytes = window.subarray(at - windowAt, at - windowAt + length);
+    return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  };
+  let p = start;
+  for (let i = 0; i < count; i++) {
+    const { view: head } = bytesAt(p, 46);
+    if (head.getUint32(0, true) !== CENTRAL)
+      throw new ArchiveError('the central directory is damaged');
+    const flags = head.getUint16(8, true);
+    const nameLength = head.getUint16(28, true);
+    const extraLength = head.getUint16(30, true);
+    const recordLength = 46 + nameLength + extraLength + head.getUint16(32, true);
+    const { bytes, view } = bytesAt(p, recordLength);
+    const entry: ZipEntry = {
+      flags,
+      method: view.getUint16(10, true),
+      crc: view.getUint32(16, true),
+      compressedSize: view.getUint32(20, true),
+      declaredSize: view.getUint32(24, true),
+      localOffset: view.getUint32(42, true),
+      path: decodeName(bytes.subarray(46, 46 + nameLength), flags),
+    };
+    if ([entry.compressedSize, entry.declaredSize, entry.localOffset].includes(ZIP64_MARK)) {
+      applyZip64Extra(view, 46 + nameLength, extraLength, entry);
+    }
+    yield entry;
+    p += recordLength;
+  }
+}
+
+/** Where a ZIP's central directory is and how many entries it lists, from its end records. */
+export interface ZipDirectory {
+  count: number;
+  start: number;
+  size: number;
+}
+
+/** Reads the end records of the archive (ZIP64 included); see {@link ZipDirectory}. */
+export function zipDirectory(source: ZipSource): ZipDirectory {
+  // The end record sits at the end, after a comment of at most 65,535 bytes; the ZIP64 locator
+  // (20 bytes) right before it.
+  const tailAt = Math.max(0, source.byteLength - (22 + 0xffff + 20));
+  const tail = source.read(tailAt, source.byteLength - tailAt);
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   const eocd = findEndOfCentralDirectory(view);
   if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) {
     throw new ArchiveError('multi-part archives are not supported');
@@ -62,55 +133,35 @@ export function zipEntries(zip: Uint8Array): ZipEntry[] {
   let start = view.getUint32(eocd + 16, true);
   // Past 65,535 entries (or 4 GiB) the real figures are in the ZIP64 end record.
   if (count === 0xffff || size === ZIP64_MARK || start === ZIP64_MARK) {
-    ({ count, size, start } = zip64Directory(view, eocd));
+    ({ count, size, start } = zip64Directory(source, view, eocd, tailAt));
   }
-  if (start + size > eocd) throw new ArchiveError('the central directory is out of bounds');
-
-  const entries: ZipEntry[] = [];
-  let p = start;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > start + size || view.getUint32(p, true) !== CENTRAL) {
-      throw new ArchiveError('the central directory is damaged');
-    }
-    const nameLength = view.getUint16(p + 28, true);
-    const extraLength = view.getUint16(p + 30, true);
-    const next = p + 46 + nameLength + extraLength + view.getUint16(p + 32, true);
-    if (next > start + size) throw new ArchiveError('the central directory is damaged');
-    const entry: ZipEntry = {
-      flags: view.getUint16(p + 8, true),
-      method: view.getUint16(p + 10, true),
-      crc: view.getUint32(p + 16, true),
-      compressedSize: view.getUint32(p + 20, true),
-      declaredSize: view.getUint32(p + 24, true),
-      localOffset: view.getUint32(p + 42, true),
-      path: decodeName(zip.subarray(p + 46, p + 46 + nameLength), view.getUint16(p + 8, true)),
-    };
-    if ([entry.compressedSize, entry.declaredSize, entry.localOffset].includes(ZIP64_MARK)) {
-      applyZip64Extra(view, p + 46 + nameLength, extraLength, entry);
-    }
-    entries.push(entry);
-    p = next;
-  }
-  return entries;
+  if (start + size > tailAt + eocd)
+    throw new ArchiveError('the central directory is out of bounds');
+  return { count, start, size };
 }
 
 /** Count, size and offset of the central directory from the ZIP64 end record. */
-function zip64Directory(view: DataView, eocd: number) {
+function zip64Directory(source: ZipSource, tail: DataView, eocd: number, tailAt: number) {
   const locator = eocd - 20;
-  if (locator < 0 || view.getUint32(locator, true) !== EOCD64_LOCATOR) {
+  if (locator < 0 || tail.getUint32(locator, true) !== EOCD64_LOCATOR) {
     throw new ArchiveError('the ZIP64 end record locator is missing');
   }
-  const record = safeNumber(view.getBigUint64(locator + 8, true));
-  if (record + 56 > locator || view.getUint32(record, true) !== EOCD64) {
+  const at = safeNumber(tail.getBigUint64(locator + 8, true));
+  const bytes = source.read(at, 56);
+  if (at + 56 > tailAt + locator || bytes.length < 56) {
     throw new ArchiveError('the ZIP64 end record is damaged');
   }
-  if (view.getUint32(record + 16, true) !== 0 || view.getUint32(record + 20, true) !== 0) {
+  const record = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (record.getUint32(0, true) !== EOCD64) {
+    throw new ArchiveError('the ZIP64 end record is damaged');
+  }
+  if (record.getUint32(16, true) !== 0 || record.getUint32(20, true) !== 0) {
     throw new ArchiveError('multi-part archives are not supported');
   }
   return {
-    count: safeNumber(view.getBigUint64(record + 32, true)),
-    size: safeNumber(view.getBigUint64(record + 40, true)),
-    start: safeNumber(view.getBigUint64(record + 48, true)),
+    count: safeNumber(record.getBigUint64(32, true)),
+    size: safeNumber(record.getBigUint64(40, true)),
+    start: safeNumber(record.getBigUint64(48, true)),
   };
 }
 
@@ -163,17 +214,19 @@ export function unsupportedReason(entry: ZipEntry): string | null {
  * or one whose CRC does not match, throws {@link ArchiveError}.
  */
 export function extractZipEntry(
-  zip: Uint8Array,
+  zip: Uint8Array | ZipSource,
   entry: ZipEntry,
   maxBytes: number,
   budget: InflateBudget,
 ): Uint8Array {
-  const compressed = compressedData(zip, entry);
   const limit = Math.min(maxBytes, budget.remainingBytes);
   const overflow = () =>
     limit === maxBytes
       ? new ArchiveLimitError('an entry is too large', 'entry')
       : new ArchiveLimitError('the archives are too large');
+  // Deflate adds at most 5 bytes per 64 KiB block: compressed data longer than this cannot
+  // inflate to an entry within the cap, and is not read from the file at all.
+  const compressed = compressedData(sourceOf(zip), entry, maxBytes + (maxBytes >> 8) + 64);
   let data: Uint8Array;
   if (entry.method === 0) {
     if (compressed.length > limit) throw overflow();
@@ -204,17 +257,20 @@ function findEndOfCentralDirectory(view: DataView): number {
   throw new ArchiveError('not a ZIP archive (no end of central directory)');
 }
 
-function compressedData(zip: Uint8Array, entry: ZipEntry): Uint8Array {
+function compressedData(source: ZipSource, entry: ZipEntry, maxLength: number): Uint8Array {
   const at = entry.localOffset;
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  if (at + 30 > zip.length || view.getUint32(at, true) !== LOCAL) {
+  const header = source.read(at, 30);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (header.length < 30 || view.getUint32(0, true) !== LOCAL) {
     throw new ArchiveError(`entry "${shown(entry.path)}" has no local header`);
   }
-  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
-  if (start + entry.compressedSize > zip.length) {
+  const start = at + 30 + view.getUint16(26, true) + view.getUint16(28, true);
+  if (start + entry.compressedSize > source.byteLength) {
     throw new ArchiveError(`entry "${shown(entry.path)}" is truncated`);
   }
-  return zip.subarray(start, start + entry.compressedSize);
+  if (entry.compressedSize > maxLength)
+    throw new ArchiveLimitError('an entry is too large', 'entry');
+  return source.read(start, entry.compressedSize);
 }
 
 function decodeName(bytes: Uint8Array, flags: number): string {

@@ -41,7 +41,9 @@ import { mongoUsage } from './mongodb/usage';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../storage-rules';
 
-export const MONGODB_BACKEND_NAME = 'MongoDB';
+import { MONGODB_BACKEND_NAME } from '../backend-names';
+
+export { MONGODB_BACKEND_NAME };
 
 export interface MongoBackendOptions {
   /** `mongodb://[user:password@]host[:port][,host2...][/database][?options]`, or `mongodb+srv://`. */

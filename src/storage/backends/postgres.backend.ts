@@ -11,7 +11,7 @@ import { POSTGRES_DIALECT } from './sql/sql-dialect';
 import type { StorageClock } from '../storage-clock';
 import type { StorageRules } from '../storage-rules';
 
-export const POSTGRES_BACKEND_NAME = 'PostgreSQL';
+export { POSTGRES_BACKEND_NAME } from '../backend-names';
 
 export interface PostgresBackendOptions {
   /**

@@ -38,7 +38,9 @@ import { redisUsage } from './redis/usage';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../storage-rules';
 
-export const REDIS_BACKEND_NAME = 'Valkey/Redis';
+import { REDIS_BACKEND_NAME } from '../backend-names';
+
+export { REDIS_BACKEND_NAME };
 
 export interface RedisBackendOptions {
   /**

@@ -12,7 +12,7 @@ import { registerSqliteFunctions, SqliteDriver } from './sql/sqlite-driver';
 import type { StorageClock } from '../storage-clock';
 import type { StorageRules } from '../storage-rules';
 
-export const SQLITE_BACKEND_NAME = 'SQLite';
+export { SQLITE_BACKEND_NAME } from '../backend-names';
 
 export interface SqliteBackendOptions {
   /** Path of the database file; its directory is created when missing. */

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { redactUrl } from '../../common/redact-url';
-import { REDIS_BACKEND_NAME } from '../backends/redis.backend';
+import { REDIS_BACKEND_NAME } from '../backend-names';
 import type { BackendCandidate } from '../select-backend';
-import { CacheTier, type CacheTierOptions } from './cache-tier';
-import { TieredStorage } from './tiered-storage';
+import type { CacheTierOptions } from './cache-tier';
+import type { TieredStorage } from './tiered-storage';
 
 export type TierCacheOptions = Omit<CacheTierOptions, 'onStateChange'>;
 
@@ -26,7 +26,13 @@ export function tieredCandidate(
     target: primary.target,
     rules: primary.rules,
     secrets: [...primary.secrets, ...cacheSecrets],
-    create: () => {
+    // The tier and its driver (ioredis) are loaded only when this candidate is tried.
+    create: async () => {
+      const [{ CacheTier }, { TieredStorage }] = await Promise.all([
+        import('./cache-tier'),
+        import('./tiered-storage'),
+      ]);
+      const backend = await primary.create();
       const tier = new CacheTier({
         ...cache,
         onStateChange: (state, reason) => {
@@ -40,7 +46,7 @@ export function tieredCandidate(
           }
         },
       });
-      created = new TieredStorage(primary.create(), tier);
+      created = new TieredStorage(backend, tier);
       return created;
     },
     cacheStatus: () => created?.cacheStatus,
