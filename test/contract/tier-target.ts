@@ -25,7 +25,7 @@ export class TierStores {
   private readonly databases: string[] = [];
   private readonly prefixes: string[] = [];
 
-  constructor(private readonly redisUrl: string) {}
+  constructor(readonly redisUrl: string) {}
 
   /** A fresh database and key prefix; open handles on them with `open`. */
   async fresh(): Promise<{ dsn: string; prefix: string }> {
