@@ -1,79 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
-import type { StorageBackend } from '../../src/storage/storage-backend.interface';
-import { CONFIG_FILLED_FIELD } from '../../src/storage/tier/cache-keys';
 import { freePort, startRedis, type ServerHandle } from '../support/servers';
 import type { ContractContext } from './storage-target';
-import type { OpenTier, TierStores } from './tier-target';
-
-/** Resolves once `check` holds, polling; fails after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-const cacheState = async (open: OpenTier) => (await open.cache.report()).state;
-
-/** The primary, with its calls counted per method; still the real backend underneath. */
-function counted(backend: StorageBackend, calls: Map<string, number>): StorageBackend {
-  return new Proxy(backend, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
-
-/**
- * A primary whose `method` waits, once `hold()` was called, until `release()`: `reached` resolves
- * when a call is held. `before` holds the call before the primary sees it (a write not yet
- * committed), else after it answered (a read that is done but not yet returned).
- */
-function gate(method: keyof StorageBackend, before = false) {
-  let held: Promise<void> | undefined;
-  let open!: () => void;
-  let arrived!: () => void;
-  const control = {
-    reached: Promise.resolve(),
-    hold() {
-      held = new Promise((resolve) => (open = resolve));
-      control.reached = new Promise((resolve) => (arrived = resolve));
-    },
-    release() {
-      held = undefined;
-      open();
-    },
-    wrap: (backend: StorageBackend): StorageBackend =>
-      new Proxy(backend, {
-        get(target, property, receiver) {
-          const value: unknown = Reflect.get(target, property, receiver);
-          if (property !== method || typeof value !== 'function') return value;
-          return async (...args: unknown[]) => {
-            const call = () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-            const wait = held;
-            if (!wait) return call();
-            if (before) {
-              arrived();
-              await wait;
-              return call();
-            }
-            const result = await call();
-            arrived();
-            await wait;
-            return result;
-          };
-        },
-      }),
-  };
-  return control;
-}
+import type { OpenTier, TierPlace, TierStores } from './tier-target';
+import { tierPendingGroup } from './tier-pending.group';
+import { cacheState, counted, gate, until } from './tier-test-helpers';
 
 /** The cache's own rules, on real PostgreSQL and real Redis. */
 export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
@@ -186,88 +116,7 @@ export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
       expect(await writer.storage.getConfig('k')).toBe(2);
     });
 
-    describe('while a write is pending at the primary', () => {
-      let raw: Redis;
-      beforeAll(() => {
-        raw = new Redis(stores.redisUrl);
-      });
-      afterAll(() => raw.disconnect());
-      const pendingExists = async (handle: OpenTier) =>
-        (await raw.exists(handle.cache.keys.pending(handle.cache.keys.config))) === 1;
-      const configCached = async (handle: OpenTier) =>
-        (await raw.hexists(handle.cache.keys.config, CONFIG_FILLED_FIELD)) === 1;
-
-      it('stores no copy read before the commit, which would be served after the acknowledgement', async () => {
-        const place = await stores.fresh();
-        const commit = gate('setConfig', true);
-        const writer = await open(place, { primary: commit.wrap });
-        const reader = await open(place);
-        await writer.storage.setConfig('k', 1);
-        await until('the first write to end', async () => !(await pendingExists(writer)));
-        expect(await reader.storage.getConfig('k')).toBe(1);
-        expect(await configCached(reader)).toBe(true);
-
-        commit.hold();
-        const write = writer.storage.setConfig('k', 2);
-        await commit.reached;
-        await until('the write to be marked pending', () => pendingExists(writer));
-        // Not committed yet: the reader gets 1 from the primary, and must not keep it, since the
-        // write's end reaches the cache only after the write is acknowledged.
-        expect(await reader.storage.getConfig('k')).toBe(1);
-        expect(await reader.storage.getAllConfig()).toEqual({ k: 1 });
-        expect(await configCached(reader)).toBe(false);
-        commit.release();
-        await write;
-        expect(await reader.storage.getConfig('k')).toBe(2);
-        await until('the write to end', async () => !(await pendingExists(writer)));
-        expect(await reader.storage.getConfig('k')).toBe(2);
-        expect(await configCached(reader)).toBe(true);
-      });
-
-      it('voids a fill that read the primary after the hold expired, before the commit', async () => {
-        const place = await stores.fresh();
-        const commit = gate('setConfig', true);
-        const slowRead = gate('getAllConfig');
-        const writer = await open(place, { primary: commit.wrap, pendingTtlMs: 200 });
-        const reader = await open(place, { primary: slowRead.wrap });
-        await writer.storage.setConfig('k', 1);
-
-        commit.hold();
-        const write = writer.storage.setConfig('k', 2);
-        await commit.reached;
-        await until('the write to be marked pending', () => pendingExists(writer));
-        await until('the hold to expire', async () => !(await pendingExists(writer)));
-        // The reader claims a token, reads k=1 and is held; then the write commits and ends.
-        slowRead.hold();
-        const slow = reader.storage.getConfig('k');
-        await slowRead.reached;
-        commit.release();
-        await write;
-        slowRead.release();
-        expect(await slow).toBe(1);
-        expect(await reader.storage.getConfig('k')).toBe(2);
-        expect(await writer.storage.getConfig('k')).toBe(2);
-      });
-
-      it('lifts the hold when the primary write fails, so reads are cached again', async () => {
-        const place = await stores.fresh();
-        const failing = (backend: StorageBackend): StorageBackend =>
-          new Proxy(backend, {
-            get(target, property, receiver) {
-              if (property !== 'setConfig') return Reflect.get(target, property, receiver);
-              return () => Promise.reject(new Error('primary write failed'));
-            },
-          });
-        const calls = new Map<string, number>();
-        const writer = await open(place, { primary: failing, pendingTtlMs: 600_000 });
-        const reader = await open(place, { primary: (b) => counted(b, calls) });
-        await expect(writer.storage.setConfig('k', 1)).rejects.toThrow('primary write failed');
-        await until('the failed write to end', async () => !(await pendingExists(writer)));
-        calls.clear();
-        for (let i = 0; i < 3; i++) expect(await reader.storage.getConfig('k')).toBeUndefined();
-        expect(Object.fromEntries(calls)).toEqual({ getAllConfig: 1 });
-      });
-    });
+    tierPendingGroup(stores, open);
 
     describe('when the cache fails', () => {
       let server: ServerHandle;
@@ -279,7 +128,7 @@ export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
         await server?.dispose();
       });
 
-      const openOnServer = (place: { dsn: string; prefix: string }, timeoutMs = 300) =>
+      const openOnServer = (place: TierPlace, timeoutMs = 300) =>
         open(place, { url: server.url, commandTimeoutMs: timeoutMs, probeMs: 100 });
 
       it('serves from the primary while it is down, and flushes it before serving again', async () => {

@@ -101,27 +101,57 @@ export interface WriteKeys {
   copies: readonly string[];
 }
 
-const flatKeys = ({ items, copies }: WriteKeys) => [
-  ...items.flatMap(({ key, pending }) => [key, pending]),
-  ...copies,
-];
-
-/** Deletes the copies and marks the items pending for write `id` for `ttlMs`. */
-export function beginWrite(client: Redis, keys: WriteKeys, id: string, ttlMs: number) {
-  const all = flatKeys(keys);
-  return (client as ScriptedRedis).tierBegin(all.length, ...all, keys.items.length, id, ttlMs);
+/** A write begun on the cache, to be ended once the primary answered. */
+export interface PendingWrite {
+  id: string;
+  keys: WriteKeys;
+  /** When it began, in the cache tier's monotonic milliseconds. */
+  started: number;
 }
 
-/** Unmarks write `id`, deletes the copies again and raises `version` when `bump`. */
-export function endWrite(
+/** Keys per script call, so none unpacks too many. */
+const CHUNK = 1_000;
+
+/** The keys of `keys` in the order BEGIN and END take them, CHUNK at most per part. */
+function parts({ items, copies }: WriteKeys): Array<{ n: number; keys: string[] }> {
+  const out: Array<{ n: number; keys: string[] }> = [];
+  for (let i = 0; i < items.length; i += CHUNK / 2) {
+    const slice = items.slice(i, i + CHUNK / 2);
+    out.push({ n: slice.length, keys: slice.flatMap(({ key, pending }) => [key, pending]) });
+  }
+  for (let i = 0; i < copies.length; i += CHUNK) {
+    out.push({ n: 0, keys: copies.slice(i, i + CHUNK) });
+  }
+  return out.length > 0 ? out : [{ n: 0, keys: [] }];
+}
+
+/** Deletes the copies and marks the items pending for write `id` for `ttlMs`. */
+export async function beginWrite(client: Redis, keys: WriteKeys, id: string, ttlMs: number) {
+  const scripted = client as ScriptedRedis;
+  await Promise.all(
+    parts(keys).map(({ n, keys: all }) => scripted.tierBegin(all.length, ...all, n, id, ttlMs)),
+  );
+}
+
+/**
+ * Unmarks write `id`, deletes the copies again and raises `version` when `bump`: the last part
+ * raises it, after every copy is gone (one connection runs them in order).
+ */
+export async function endWrite(
   client: Redis,
   version: string,
   keys: WriteKeys,
   id: string,
   bump: boolean,
 ) {
-  const all = [version, ...flatKeys(keys)];
-  return (client as ScriptedRedis).tierEnd(all.length, ...all, keys.items.length, id, bump ? 1 : 0);
+  const scripted = client as ScriptedRedis;
+  const all = parts(keys);
+  await Promise.all(
+    all.map(({ n, keys: part }, i) => {
+      const raise = bump && i === all.length - 1 ? 1 : 0;
+      return scripted.tierEnd(part.length + 1, version, ...part, n, id, raise);
+    }),
+  );
 }
 
 /** The item's fill token: the one already claimed, `token`, or `null` while a write is pending. */

@@ -3,8 +3,8 @@ import type Redis from 'ioredis';
 import { redactUrl } from '../../common/redact-url';
 import { withTimeout } from '../../common/with-timeout';
 import { type CacheKeys, cacheKeys } from './cache-keys';
-import { cacheClient, describeError, unlinkUnder } from './cache-connection';
-import { beginWrite, claim, endWrite, fill, type WriteKeys } from './cache-scripts';
+import { cacheClient, describeError, unlinkAll, unlinkUnder } from './cache-connection';
+import { beginWrite, claim, endWrite, fill, type PendingWrite } from './cache-scripts';
 import type { CacheState, CacheTierReport } from './cache-tier-report';
 
 export interface CacheTierOptions {
@@ -32,29 +32,6 @@ export interface CacheTierOptions {
   now?: () => number;
   /** Told about every change of state, e.g. to log it. */
   onStateChange?: (state: CacheState, reason: string | undefined) => void;
-}
-
-/** Keys deleted per command. */
-const CHUNK = 1_000;
-
-/** A write begun on the cache, to be ended once the primary answered. */
-export interface PendingWrite {
-  id: string;
-  keys: WriteKeys;
-  /** When `beginWrite` was called, in `now()` milliseconds. */
-  started: number;
-}
-
-/** `keys` cut into parts of at most CHUNK keys each, so no script unpacks too many. */
-function chunked({ items, copies }: WriteKeys): WriteKeys[] {
-  const parts: WriteKeys[] = [];
-  for (let i = 0; i < items.length; i += CHUNK / 2) {
-    parts.push({ items: items.slice(i, i + CHUNK / 2), copies: [] });
-  }
-  for (let i = 0; i < copies.length; i += CHUNK) {
-    parts.push({ items: [], copies: copies.slice(i, i + CHUNK) });
-  }
-  return parts.length > 0 ? parts : [{ items: [], copies: [] }];
 }
 
 /**
@@ -172,10 +149,7 @@ export class CacheTier {
     const keys = { items: items.map((key) => ({ key, pending: this.keys.pending(key) })), copies };
     const write = { id, keys, started: this.now() };
     if (items.length === 0 && copies.length === 0) return write;
-    await this.attempt(async (c) => {
-      const ttl = this.pendingTtlMs;
-      await Promise.all(chunked(keys).map((part) => beginWrite(c, part, id, ttl)));
-    }, 'write');
+    await this.attempt((c) => beginWrite(c, keys, id, this.pendingTtlMs), 'write');
     return write;
   }
 
@@ -186,15 +160,7 @@ export class CacheTier {
   async endWrite(write: PendingWrite, bump: boolean): Promise<void> {
     const { keys, id } = write;
     if (keys.items.length === 0 && keys.copies.length === 0 && !bump) return;
-    await this.attempt(async (c) => {
-      const parts = chunked(keys);
-      // The counter is raised by the last part, after every copy is gone.
-      await Promise.all(
-        parts.map((part, i) =>
-          endWrite(c, this.keys.version, part, id, bump && i === parts.length - 1),
-        ),
-      );
-    }, 'write');
+    await this.attempt((c) => endWrite(c, this.keys.version, keys, id, bump), 'write');
   }
 
   /**
@@ -208,10 +174,7 @@ export class CacheTier {
 
   /** Deletes the cached copies in `keys`. */
   async invalidate(keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.attempt(async (c) => {
-      for (let i = 0; i < keys.length; i += CHUNK) await c.unlink(...keys.slice(i, i + CHUNK));
-    }, 'write');
+    if (keys.length > 0) await this.attempt((c) => unlinkAll(c, keys), 'write');
   }
 
   /** The change counter, or `undefined` when the cache is not serving. */
