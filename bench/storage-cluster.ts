@@ -9,17 +9,9 @@
 import { RedisBackend } from '../src/storage/backends/redis.backend';
 import type { StorageBackend } from '../src/storage/storage-backend.interface';
 import { ValidatedStorage } from '../src/storage/validated-storage';
-import type { MeasurePair } from './storage-tier';
+import { compareRounds, type MeasurePair } from './compare-rounds';
 
 type Op = () => Promise<unknown>;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-const ratio = (x: number) => `${x.toFixed(2)}x`;
 
 /** Prints, per operation, the cluster's and the single server's p50 and their ratios. */
 export async function benchCluster(
@@ -49,18 +41,8 @@ export async function benchCluster(
     );
     console.log('|---|---:|---:|---|---:|---:|');
     for (const name of Object.keys(c)) {
-      const runs = [];
-      // Rounds alternate which side goes first, so neither always follows the other's garbage.
-      for (let round = 0; round < rounds; round++) {
-        const [a, b] =
-          round % 2 ? (await measure(s[name], c[name])).reverse() : await measure(c[name], s[name]);
-        runs.push({ a, b });
-      }
-      const p50s = runs.map(({ a, b }) => a.p50 / b.p50);
-      const mean = median(runs.map(({ a, b }) => a.mean / b.mean));
-      console.log(
-        `| ${name} | ${median(runs.map((r) => r.a.p50)).toFixed(1)} | ${median(runs.map((r) => r.b.p50)).toFixed(1)} | ${p50s.map(ratio).join(' ')} | ${ratio(median(p50s))} | ${ratio(mean)} |`,
-      );
+      const cells = await compareRounds(measure, c[name], s[name], rounds);
+      console.log(`| ${name} | ${cells.join(' | ')} |`);
     }
   } finally {
     await Promise.all([cluster.close(), single.close()]);
