@@ -22,6 +22,8 @@ export interface BenchServers {
 export async function benchServers(options: { cluster?: boolean } = {}): Promise<BenchServers> {
   const only = process.env.BENCH_ONLY?.split(',');
   const wanted = (kind: string) => !only || only.includes(kind);
+  /** The first of `kinds` that is wanted, else the first: a server any of them needs. */
+  const kindWanted = (...kinds: string[]) => kinds.find(wanted) ?? kinds[0];
   const servers: ServerHandle[] = [];
   const dispose = async () => {
     for (const server of servers.splice(0)) await server.dispose();
@@ -38,14 +40,14 @@ export async function benchServers(options: { cluster?: boolean } = {}): Promise
   };
   try {
     const [redis, redisCluster, postgres, mongodb] = await Promise.all([
-      // The cluster is measured against a single server: it needs one too.
-      url(wanted('valkey-cluster') ? 'valkey-cluster' : 'valkey', process.env.BENCH_REDIS_URL, () =>
+      // The cluster is measured against a single server and the tier runs on one: both need it.
+      url(kindWanted('valkey', 'valkey-cluster', 'tier'), process.env.BENCH_REDIS_URL, () =>
         startRedis(),
       ),
       options.cluster
         ? url('valkey-cluster', process.env.BENCH_REDIS_CLUSTER_URL, () => startRedisCluster())
         : '',
-      url('postgresql', process.env.BENCH_POSTGRES_DSN, () => startPostgres()),
+      url(kindWanted('postgresql', 'tier'), process.env.BENCH_POSTGRES_DSN, () => startPostgres()),
       url('mongodb', process.env.BENCH_MONGODB_URI, () => startFerret()),
     ]);
     return { redis, redisCluster, postgres, mongodb, wanted, dispose };

@@ -6,8 +6,9 @@
  *
  * Targets (issue 3): hot-path operations within 1.5x of raw; bulk upsert under 3 s on Redis,
  * PostgreSQL and SQLite, under 6 s on MongoDB. Then the tiered storage (storage-tier.ts, issue
- * 13; BENCH_ONLY=tier with valkey and postgresql runs it alone), and the same operations on a local
- * 3-master Valkey Cluster within 1.3x of a single Valkey (BENCH_ONLY=valkey-cluster runs only that).
+ * 13; BENCH_ONLY=tier runs it alone), and the same operations on a local
+ * 3-master Valkey Cluster within 1.3x of a single Valkey (BENCH_ONLY=valkey-cluster runs only that;
+ * BENCH_CLUSTER_ROUNDS repeats it, see storage-cluster.ts).
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,6 +25,7 @@ import { createPostgresDatabase } from '../test/support/servers';
 import { benchServers } from './bench-servers';
 import { tempDir } from '../test/support/temp-dir';
 import { runBench } from './run-bench';
+import { benchCluster } from './storage-cluster';
 import { benchTier } from './storage-tier';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 3000);
@@ -226,25 +228,6 @@ function mongoTarget(uri: string): Target {
   };
 }
 
-/** The gateway's hot operations on a cluster next to a single server, interleaved. */
-async function clusterVsSingle(clusterUrl: string, singleUrl: string) {
-  const open = (url: string) =>
-    wrap(new RedisBackend({ url, keyPrefix: `bench:${process.pid}:${Date.now()}:` }));
-  const [cluster, single] = await Promise.all([open(clusterUrl), open(singleUrl)]);
-  await Promise.all([seed(cluster), seed(single)]);
-  const [c, s] = [gatewayOps(cluster), gatewayOps(single)];
-  console.log('\n| operation | cluster p50 µs | single p50 µs | ratio p50 | ratio mean |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const name of Object.keys(c) as Array<keyof typeof c>) {
-    const [a, b] = await measurePair(c[name], s[name]);
-    const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}x`;
-    console.log(
-      `| ${name} | ${a.p50.toFixed(1)} | ${b.p50.toFixed(1)} | ${ratio(a.p50, b.p50)} | ${ratio(a.mean, b.mean)} |`,
-    );
-  }
-  await Promise.all([cluster.close(), single.close()]);
-}
-
 async function main() {
   const servers = await benchServers({ cluster: true });
   const { wanted, redis: redisUrl, postgres: postgresDsn, mongodb: mongoUri } = servers;
@@ -284,7 +267,8 @@ async function main() {
     }
     if (wanted('tier') && redisUrl && postgresDsn)
       await benchTier(redisUrl, postgresDsn, measurePair, seed);
-    if (servers.redisCluster) await clusterVsSingle(servers.redisCluster, redisUrl);
+    if (servers.redisCluster)
+      await benchCluster(servers.redisCluster, redisUrl, measurePair, gatewayOps, seed);
   } finally {
     await servers.dispose();
   }

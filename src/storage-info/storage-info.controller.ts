@@ -7,7 +7,7 @@ import {
   InjectStorageCacheStatus,
   InjectStorageSelection,
 } from '../storage/storage.decorators';
-import type { CacheTierStatus } from '../storage/tier/cache-tier-report';
+import { type CacheTierStatus, describeTiers } from '../storage/tier/cache-tier-report';
 
 /**
  * `GET /api/auth/storage-info`: which backend is active, what was asked for and tried (errors
@@ -46,26 +46,15 @@ export class StorageInfoController {
       connection,
       counts,
       ping_ms: pingMs,
-      ...(this.cache ? { tiers: await this.tiers(connection.target, pingMs) } : {}),
+      ...(this.cache
+        ? {
+            tiers: await describeTiers(
+              { backend: kind, target: connection.target, pingMs },
+              this.cache,
+            ),
+          }
+        : {}),
       ...this.requestedNow(),
-    };
-  }
-
-  private async tiers(target: string, pingMs: number) {
-    const { reason, pingMs: cachePing, ...cache } = await this.cache!.report();
-    return {
-      primary: {
-        backend: this.storage.kind,
-        role: 'primary',
-        target,
-        state: 'up',
-        ping_ms: pingMs,
-      },
-      cache: {
-        ...cache,
-        ...(reason === undefined ? {} : { reason }),
-        ...(cachePing === undefined ? {} : { ping_ms: cachePing }),
-      },
     };
   }
 

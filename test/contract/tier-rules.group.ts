@@ -1,34 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
-import type { StorageBackend } from '../../src/storage/storage-backend.interface';
 import { freePort, startRedis, type ServerHandle } from '../support/servers';
 import type { ContractContext } from './storage-target';
-import type { OpenTier, TierStores } from './tier-target';
-
-/** Resolves once `check` holds, polling; fails after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-const cacheState = async (open: OpenTier) => (await open.cache.report()).state;
-
-/** The primary, with its calls counted per method; still the real backend underneath. */
-function counted(backend: StorageBackend, calls: Map<string, number>): StorageBackend {
-  return new Proxy(backend, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls.set(property, (calls.get(property) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
+import type { OpenTier, TierPlace, TierStores } from './tier-target';
+import { tierPendingGroup } from './tier-pending.group';
+import { cacheState, counted, gate, until } from './tier-test-helpers';
 
 /** The cache's own rules, on real PostgreSQL and real Redis. */
 export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
@@ -126,37 +101,22 @@ export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
 
     it('never lets a slow fill put back a value a write replaced', async () => {
       const place = await stores.fresh();
-      let hold: Promise<void> | undefined;
-      let reached: (() => void) | undefined;
-      const slowConfig = (backend: StorageBackend): StorageBackend =>
-        new Proxy(backend, {
-          get(target, property, receiver) {
-            const value: unknown = Reflect.get(target, property, receiver);
-            if (property !== 'getAllConfig') return value;
-            return async () => {
-              const all = await target.getAllConfig();
-              reached?.();
-              await hold;
-              return all;
-            };
-          },
-        });
+      const slowRead = gate('getAllConfig');
       const writer = await open(place);
-      const reader = await open(place, { primary: slowConfig });
+      const reader = await open(place, { primary: slowRead.wrap });
       await writer.storage.setConfig('k', 1);
-      let release!: () => void;
-      hold = new Promise((resolve) => (release = resolve));
-      const atPrimary = new Promise<void>((resolve) => (reached = resolve));
+      slowRead.hold();
       // The reader misses, reads k=1 from the primary, and is held before it fills the copy.
       const slow = reader.storage.getConfig('k');
-      await atPrimary;
+      await slowRead.reached;
       await writer.storage.setConfig('k', 2);
-      release();
+      slowRead.release();
       expect(await slow).toBe(1);
-      hold = undefined;
       expect(await reader.storage.getConfig('k')).toBe(2);
       expect(await writer.storage.getConfig('k')).toBe(2);
     });
+
+    tierPendingGroup(stores, open);
 
     describe('when the cache fails', () => {
       let server: ServerHandle;
@@ -168,7 +128,7 @@ export function tierRulesGroup(ctx: ContractContext, stores: TierStores) {
         await server?.dispose();
       });
 
-      const openOnServer = (place: { dsn: string; prefix: string }, timeoutMs = 300) =>
+      const openOnServer = (place: TierPlace, timeoutMs = 300) =>
         open(place, { url: server.url, commandTimeoutMs: timeoutMs, probeMs: 100 });
 
       it('serves from the primary while it is down, and flushes it before serving again', async () => {

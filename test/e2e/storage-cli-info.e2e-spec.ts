@@ -1,8 +1,16 @@
 import { resolve } from 'node:path';
-import { describeWithServers } from '../support/server-env';
+import { randomBytes } from 'node:crypto';
+import { describeWithServers, serverUrl } from '../support/server-env';
 import { freePort } from '../support/servers';
 import { startGateway } from './support/gateway-process';
-import { dropStores, freshStore, resultOf, runCli, seed } from './support/cli-stores';
+import {
+  dropRedisPrefix,
+  dropStores,
+  freshStore,
+  resultOf,
+  runCli,
+  seed,
+} from './support/cli-stores';
 
 describeWithServers(['postgres'])('gcli2api serve and storage info', () => {
   afterEach(dropStores);
@@ -74,5 +82,65 @@ describeWithServers(['postgres'])('gcli2api serve and storage info', () => {
       /^gcli2api: No storage backend available \(STORAGE_FALLBACK=false/,
     );
     expect(strict.stderr).not.toContain('hunter2');
+  }, 60_000);
+});
+
+describeWithServers(['redis'])('gcli2api storage info with a cache tier', () => {
+  afterEach(dropStores);
+
+  it('shows the primary and the Valkey cache with the state of each, without passwords', async () => {
+    const redis = new URL(serverUrl('redis').url!);
+    const prefix = `t:cli-${randomBytes(4).toString('hex')}:`;
+    const store = await freshStore('sqlite');
+    const env = {
+      CREDENTIALS_DIR: resolve(store.location, '..'),
+      STORAGE_CACHE: 'valkey',
+      REDIS_KEY_PREFIX: prefix,
+      // A password the server does not ask for is accepted with a warning: it must not show.
+      REDIS_URL: `redis://:hunter2@${redis.host}`,
+    };
+    try {
+      const up = await runCli(['storage', 'info', '--json'], { env });
+      expect(up.code).toBe(0);
+      expect(resultOf(up).tiers).toEqual({
+        primary: {
+          backend: 'sqlite',
+          role: 'primary',
+          target: expect.stringContaining('credentials.db'),
+          state: 'up',
+          ping_ms: expect.any(Number),
+        },
+        cache: {
+          backend: 'valkey',
+          role: 'cache',
+          target: `redis://:***@${redis.host}`,
+          state: 'up',
+          since: expect.any(String),
+          ping_ms: expect.any(Number),
+        },
+      });
+      const text = await runCli(['storage', 'info'], { env });
+      expect(text.stdout).toMatch(/^primary: sqlite at .*credentials\.db: up, ping [\d.]+ ms$/m);
+      expect(text.stdout).toMatch(
+        /^cache: valkey at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: up, ping [\d.]+ ms$/m,
+      );
+      expect(up.stdout + up.stderr + text.stdout + text.stderr).not.toContain('hunter2');
+    } finally {
+      await dropRedisPrefix(redis.toString(), prefix);
+    }
+
+    const port = await freePort();
+    const down = await runCli(['storage', 'info'], {
+      env: { ...env, REDIS_URL: `redis://gcli:hunter2@127.0.0.1:${port}` },
+    });
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain('backend: sqlite');
+    expect(down.stdout).toMatch(
+      new RegExp(
+        `^cache: valkey at redis://gcli:\\*\\*\\*@127\\.0\\.0\\.1:${port}: down \\(.+\\)$`,
+        'm',
+      ),
+    );
+    expect(down.stdout + down.stderr).not.toContain('hunter2');
   }, 60_000);
 });

@@ -7,6 +7,8 @@ import { defineCacheScripts } from './cache-scripts';
 /** Upper bound of the wait between reconnection attempts, in milliseconds. */
 const MAX_BACKOFF_MS = 2_000;
 const SCAN_COUNT = 1_000;
+/** Keys deleted per command. */
+const CHUNK = 1_000;
 
 /**
  * The cache's ioredis client, not yet connected: commands fail at once while the server is away
@@ -51,4 +53,9 @@ export async function unlinkUnder(client: Redis, prefix: string): Promise<void> 
     if (keys.length > 0) await client.unlink(...keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/** Deletes `keys`, CHUNK at a time. */
+export async function unlinkAll(client: Redis, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += CHUNK) await client.unlink(...keys.slice(i, i + CHUNK));
 }

@@ -31,6 +31,11 @@ export function cacheKeys(prefix: string) {
     summaries: (ns: Namespace) => `${items}q:${ns}`,
     /** STRING with a PX expiry: the copy of one short-lived entry. */
     entry: (key: string) => `${entries}${key}`,
+    /**
+     * SET of the ids of writes pending on one cached item (see cache-scripts.ts), with a short
+     * expiry; outside `items`, so a flush never lifts a pending write's hold on fills.
+     */
+    pending: (item: string) => `${prefix}p:${item}`,
     /** Counter raised on every change another instance must notice. */
     version: `${prefix}version`,
   };

@@ -23,3 +23,26 @@ export interface CacheTierReport {
 export interface CacheTierStatus {
   report(): Promise<CacheTierReport>;
 }
+
+/** The primary and cache of a tiered store, as `storage-info` (route and CLI) shows them. */
+export async function describeTiers(
+  primary: { backend: string; target: string; pingMs: number },
+  cache: CacheTierStatus,
+) {
+  const { reason, pingMs, ...report } = await cache.report();
+  return {
+    // The primary answered the ping just made: had it not, there would be nothing to show.
+    primary: {
+      backend: primary.backend,
+      role: 'primary' as const,
+      target: primary.target,
+      state: 'up' as const,
+      ping_ms: primary.pingMs,
+    },
+    cache: {
+      ...report,
+      ...(reason === undefined ? {} : { reason }),
+      ...(pingMs === undefined ? {} : { ping_ms: pingMs }),
+    },
+  };
+}

@@ -3,8 +3,8 @@ import type Redis from 'ioredis';
 import { redactUrl } from '../../common/redact-url';
 import { withTimeout } from '../../common/with-timeout';
 import { type CacheKeys, cacheKeys } from './cache-keys';
-import { cacheClient, describeError, unlinkUnder } from './cache-connection';
-import { claim, fill, invalidateAndBump } from './cache-scripts';
+import { cacheClient, describeError, unlinkAll, unlinkUnder } from './cache-connection';
+import { beginWrite, claim, endWrite, fill, type PendingWrite } from './cache-scripts';
 import type { CacheState, CacheTierReport } from './cache-tier-report';
 
 export interface CacheTierOptions {
@@ -23,12 +23,16 @@ export interface CacheTierOptions {
   itemTtlMs?: number;
   /** How often a cache counted as down is tried again, in milliseconds. Default 1000. */
   probeMs?: number;
+  /**
+   * Longest a write holds fills of the items it changes back, in milliseconds, should its process
+   * die before it ends (see cache-scripts.ts). Default 5000.
+   */
+  pendingTtlMs?: number;
+  /** Monotonic milliseconds; `performance.now` unless a test passes its own. */
+  now?: () => number;
   /** Told about every change of state, e.g. to log it. */
   onStateChange?: (state: CacheState, reason: string | undefined) => void;
 }
-
-/** Keys deleted per command. */
-const CHUNK = 1_000;
 
 /**
  * The Valkey/Redis side of the tiered storage: one ioredis connection, and the rule that a cache
@@ -52,10 +56,14 @@ export class CacheTier {
   private readonly instance = randomBytes(8).toString('hex');
   private tokens = 0;
   private readonly itemTtlMs: number;
+  private readonly pendingTtlMs: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: CacheTierOptions) {
     this.keys = cacheKeys(options.keyPrefix);
     this.itemTtlMs = options.itemTtlMs ?? 300_000;
+    this.pendingTtlMs = options.pendingTtlMs ?? 5_000;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** Whether reads may be served from the cache now. */
@@ -110,30 +118,63 @@ export class CacheTier {
     return this.attempt((c) => c.hgetall(key), 'read');
   }
 
-  /** Claims the item's fill token before the primary is read; `undefined` when not serving. */
+  /**
+   * Claims the item's fill token before the primary is read; `undefined` when not serving or
+   * while a write to the item is pending.
+   */
   async claim(key: string): Promise<string | undefined> {
     if (!this.serving) return undefined;
     const token = `${this.instance}:${++this.tokens}`;
-    return this.attempt((c) => claim(c, key, token, this.itemTtlMs), 'read');
+    const pending = this.keys.pending(key);
+    const claimed = await this.attempt(
+      (c) => claim(c, key, pending, token, this.itemTtlMs),
+      'read',
+    );
+    return claimed ?? undefined;
   }
 
   /** Fills the item when nothing invalidated it since `token` was claimed. */
   async fill(key: string, token: string, fields: Record<string, string>): Promise<void> {
-    await this.attempt((c) => fill(c, key, token, this.itemTtlMs, fields), 'read');
+    const pending = this.keys.pending(key);
+    await this.attempt((c) => fill(c, key, pending, token, this.itemTtlMs, fields), 'read');
   }
 
-  /** Deletes the cached copies in `keys` (and raises the change counter when `bump`). */
-  async invalidate(keys: readonly string[], bump: boolean): Promise<void> {
-    if (keys.length === 0 && !bump) return;
-    await this.attempt(async (c) => {
-      // One command per step: a MULTI costs the write path several times as much.
-      const last = keys.slice(-CHUNK);
-      for (let i = 0; i < keys.length - last.length; i += CHUNK) {
-        await c.unlink(...keys.slice(i, Math.min(i + CHUNK, keys.length - last.length)));
-      }
-      if (bump) await invalidateAndBump(c, this.keys.version, last);
-      else await c.unlink(...last);
-    }, 'write');
+  /**
+   * Begins a write to the primary: deletes the copies of `items` (their fill tokens with them)
+   * and of `copies`, and holds fills of `items` back until `endWrite`. Resolves once the cache
+   * has it (or is counted down).
+   */
+  async beginWrite(items: readonly string[], copies: readonly string[]): Promise<PendingWrite> {
+    const id = `${this.instance}:w${++this.tokens}`;
+    const keys = { items: items.map((key) => ({ key, pending: this.keys.pending(key) })), copies };
+    const write = { id, keys, started: this.now() };
+    if (items.length === 0 && copies.length === 0) return write;
+    await this.attempt((c) => beginWrite(c, keys, id, this.pendingTtlMs), 'write');
+    return write;
+  }
+
+  /**
+   * Ends `write` once the primary answered: lifts its hold, deletes the copies again (voiding
+   * any token claimed after the hold expired) and raises the change counter when `bump`.
+   */
+  async endWrite(write: PendingWrite, bump: boolean): Promise<void> {
+    const { keys, id } = write;
+    if (keys.items.length === 0 && keys.copies.length === 0 && !bump) return;
+    await this.attempt((c) => endWrite(c, this.keys.version, keys, id, bump), 'write');
+  }
+
+  /**
+   * Whether `write` has run long enough that its hold may have expired before the primary
+   * committed, so a fill may have stored an older value: its end must then come before the
+   * acknowledgement.
+   */
+  outlived(write: PendingWrite): boolean {
+    return this.now() - write.started >= this.pendingTtlMs / 2;
+  }
+
+  /** Deletes the cached copies in `keys`. */
+  async invalidate(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.attempt((c) => unlinkAll(c, keys), 'write');
   }
 
   /** The change counter, or `undefined` when the cache is not serving. */

@@ -29,8 +29,8 @@ const PRIMARY_VERSION_OFFSET = 2 ** 48;
 /**
  * The seed's "tiered storage": a durable primary (PostgreSQL, MongoDB or SQLite) with Valkey in
  * front as a cache. Every write goes to the primary and is acknowledged only after it commits;
- * the cached copies it touches are then deleted (even when the write failed, since it may have
- * committed). Hot reads (config, credential data and state, names, summaries without a cooldown
+ * the cached copies it touches are deleted and held back from fills meanwhile (see `write`).
+ * Hot reads (config, credential data and state, names, summaries without a cooldown
  * filter) are served from the cache, filled on a miss under a token that a concurrent write
  * voids. Short-lived entries are written to the primary and copied into the cache, so they
  * survive the cache's loss. The change counter lives in the cache, so other instances see a
@@ -179,7 +179,7 @@ export class TieredStorage implements StorageBackend {
     try {
       await this.primary.setEntry(key, value, ttlMs);
     } catch (err) {
-      await this.cache.invalidate([this.cache.keys.entry(key)], false);
+      await this.cache.invalidate([this.cache.keys.entry(key)]);
       throw err;
     }
     await this.cache.setEntry(key, value, ttlMs);
@@ -216,9 +216,24 @@ export class TieredStorage implements StorageBackend {
   private readonly loadConfig = () => this.primary.getAllConfig();
 
   /**
-   * Waits for the primary, then deletes `keys` (and the copy of `entry`) from the cache and raises
-   * the change counter when `bump` says the primary raised its own. A failed write invalidates
-   * too: it may have committed before its answer was lost.
+   * Acknowledges a primary write without a cache round trip after the commit (issue 13: writes
+   * within 1.3x of the primary alone), and never serves a stale copy after the acknowledgement:
+   *
+   * 1. While the primary writes, `beginWrite` deletes the copies in `keys` (and the copy of
+   *    `entry`), voiding their fill tokens, and marks the items pending for this write (a set with
+   *    a short expiry, so a crashed writer cannot hold fills back for long). While marked, no
+   *    fill token is handed out and no fill stores: reads miss and go to the primary.
+   * 2. The write is acknowledged once both the primary answered and the cache has the mark, so
+   *    from then on no copy older than the commit can be read: every copy was deleted by step 1,
+   *    a fill whose token was claimed before it finds its token gone, and none claimed after.
+   * 3. Without being awaited, `endWrite` lifts the mark, deletes the copies again and raises the
+   *    change counter when `bump` says the primary raised its own. A token claimed after that
+   *    was claimed after the commit, so its fill holds the new value. If the mark expired before
+   *    the commit (a write slower than half the expiry), a fill may have stored an older value:
+   *    the second deletion removes it, and the acknowledgement then waits for it.
+   *
+   * A failed write ends the same way, since it may have committed before its answer was lost.
+   * A cache that fails in either step is counted down and flushed before it serves again.
    */
   private async write<T>(
     done: Promise<T>,
@@ -226,16 +241,19 @@ export class TieredStorage implements StorageBackend {
     bump: (result: T) => boolean = () => true,
     entry?: string,
   ): Promise<T> {
-    const all = entry === undefined ? keys : [...keys, this.cache.keys.entry(entry)];
-    let result: T;
-    try {
-      result = await done;
-    } catch (err) {
-      await this.cache.invalidate(all, keys.length > 0);
-      throw err;
-    }
-    await this.cache.invalidate(all, bump(result));
-    return result;
+    const copies = entry === undefined ? [] : [this.cache.keys.entry(entry)];
+    const [outcome, pending] = await Promise.all([
+      done.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+      this.cache.beginWrite(keys, copies),
+    ]);
+    const raise = outcome.ok ? bump(outcome.value) : keys.length > 0;
+    const ended = this.cache.endWrite(pending, raise);
+    if (this.cache.outlived(pending)) await ended;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   /** The copies a change of these credentials' state makes stale. */
