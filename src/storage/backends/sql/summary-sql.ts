@@ -1,5 +1,6 @@
 import type { SummaryQuery } from '../../storage-backend.interface';
 import { problemPrefix } from './credential-json';
+import type { SqlDialect } from './sql-dialect';
 
 /** A filter that most credentials pass, with its negation, which the indexes answer cheaply. */
 export interface BroadFilter {
@@ -7,6 +8,8 @@ export interface BroadFilter {
   params: unknown[];
   fails: string;
   failParams: unknown[];
+  /** Set when the maintained counts (summary-counts.ts) hold how many fail it. */
+  counted?: 'disabled';
 }
 
 /** The WHERE clauses of one summary query, split by how they are counted. */
@@ -28,7 +31,11 @@ export interface SummaryFilters {
  * SummaryIndexes). With a narrow filter, `enabled` is written so that no index serves it: the
  * narrow filter's index must drive the query, not the one of the status most credentials have.
  */
-export function summaryFilters(query: SummaryQuery, now: number): SummaryFilters {
+export function summaryFilters(
+  query: SummaryQuery,
+  now: number,
+  dialect: Pick<SqlDialect, 'hasErrorCode' | 'summaryTriggers'>,
+): SummaryFilters {
   const filters: SummaryFilters = { all: [], params: [], narrow: [], broad: [] };
   const narrow = (clause: string, ...params: unknown[]) => {
     filters.all.push(clause);
@@ -41,17 +48,22 @@ export function summaryFilters(query: SummaryQuery, now: number): SummaryFilters
     filters.broad.push(filter);
   };
   if (query.status === 'enabled') {
-    broad({ clause: 'disabled = FALSE', params: [], fails: 'disabled = TRUE', failParams: [] });
+    const fails = 'disabled = TRUE';
+    broad({ clause: 'disabled = FALSE', params: [], fails, failParams: [], counted: 'disabled' });
   }
   if (query.status === 'disabled') narrow('disabled = TRUE');
   if (query.errorCode !== undefined) {
-    narrow(`error_codes <> '[]' AND gcli_has_code(error_codes, ?) = 1`, query.errorCode);
+    const { clause, param } = dialect.hasErrorCode;
+    narrow(`error_codes <> '[]' AND ${clause}`, param(query.errorCode));
   }
   if (query.cooldown === 'in' || query.cooldown === 'out') {
     // cooldown_until only bounds the cooldowns from above: gcli_cooling confirms the few rows
-    // it lets through.
-    const cooling = 'cooldown_until > ? AND gcli_cooling(model_cooldowns, ?, ?) = 1';
-    const params = [now, query.modelKey ?? null, now];
+    // it lets through. Where triggers keep it exact, it alone answers for any model.
+    const exact = dialect.summaryTriggers && query.modelKey === undefined;
+    const cooling = exact
+      ? 'cooldown_until > ?'
+      : 'cooldown_until > ? AND gcli_cooling(model_cooldowns, ?, ?) = 1';
+    const params = exact ? [now] : [now, query.modelKey ?? null, now];
     if (query.cooldown === 'in') narrow(cooling, ...params);
     else
       broad({ clause: `NOT (${coalesced(cooling)})`, params, fails: cooling, failParams: params });
