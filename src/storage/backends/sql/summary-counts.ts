@@ -20,21 +20,25 @@ const BUCKET_OF = `rotation_order >> ${BUCKET_BITS}`;
 export const COUNTS_DDL: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS ${COUNTS_TABLE} (tbl TEXT NOT NULL, bucket BIGINT NOT NULL,
    total BIGINT NOT NULL DEFAULT 0, disabled BIGINT NOT NULL DEFAULT 0,
-   PRIMARY KEY (tbl, bucket))`,
+   problem BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (tbl, bucket))`,
   // A row leaves its old bucket and joins its new one; the upsert makes the first row of a bucket.
   `CREATE OR REPLACE FUNCTION gcli_count_credential() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF TG_OP <> 'INSERT' THEN
-       INSERT INTO ${COUNTS_TABLE} AS c (tbl, bucket, total, disabled)
-       VALUES (TG_TABLE_NAME, OLD.${BUCKET_OF}, -1, CASE WHEN OLD.disabled THEN -1 ELSE 0 END)
+       INSERT INTO ${COUNTS_TABLE} AS c (tbl, bucket, total, disabled, problem)
+       VALUES (TG_TABLE_NAME, OLD.${BUCKET_OF}, -1, CASE WHEN OLD.disabled THEN -1 ELSE 0 END,
+               CASE WHEN OLD.problem IS NULL THEN 0 ELSE -1 END)
        ON CONFLICT (tbl, bucket) DO UPDATE
-         SET total = c.total + excluded.total, disabled = c.disabled + excluded.disabled;
+         SET total = c.total + excluded.total, disabled = c.disabled + excluded.disabled,
+             problem = c.problem + excluded.problem;
      END IF;
      IF TG_OP <> 'DELETE' THEN
-       INSERT INTO ${COUNTS_TABLE} AS c (tbl, bucket, total, disabled)
-       VALUES (TG_TABLE_NAME, NEW.${BUCKET_OF}, 1, CASE WHEN NEW.disabled THEN 1 ELSE 0 END)
+       INSERT INTO ${COUNTS_TABLE} AS c (tbl, bucket, total, disabled, problem)
+       VALUES (TG_TABLE_NAME, NEW.${BUCKET_OF}, 1, CASE WHEN NEW.disabled THEN 1 ELSE 0 END,
+               CASE WHEN NEW.problem IS NULL THEN 0 ELSE 1 END)
        ON CONFLICT (tbl, bucket) DO UPDATE
-         SET total = c.total + excluded.total, disabled = c.disabled + excluded.disabled;
+         SET total = c.total + excluded.total, disabled = c.disabled + excluded.disabled,
+             problem = c.problem + excluded.problem;
      END IF;
      RETURN NULL;
    END $$`,
@@ -74,8 +78,9 @@ export function countsTableDdl(table: string): string[] {
     ...TRIGGERS.map((name) => `DROP TRIGGER IF EXISTS ${name} ON ${table}`),
     `CREATE TRIGGER gcli_count_rows AFTER INSERT OR DELETE ON ${table}
      FOR EACH ROW EXECUTE FUNCTION gcli_count_credential()`,
-    `CREATE TRIGGER gcli_count_changes AFTER UPDATE OF disabled, rotation_order ON ${table}
+    `CREATE TRIGGER gcli_count_changes AFTER UPDATE OF disabled, problem, rotation_order ON ${table}
      FOR EACH ROW WHEN (OLD.disabled IS DISTINCT FROM NEW.disabled
+                        OR (OLD.problem IS NULL) <> (NEW.problem IS NULL)
                         OR OLD.${BUCKET_OF} IS DISTINCT FROM NEW.${BUCKET_OF})
      EXECUTE FUNCTION gcli_count_credential()`,
     `CREATE TRIGGER gcli_count_truncate AFTER TRUNCATE ON ${table}
@@ -86,14 +91,15 @@ export function countsTableDdl(table: string): string[] {
     `UPDATE ${table} SET cooldown_until = gcli_cooldown_max(model_cooldowns)
       WHERE cooldown_until IS NOT NULL`,
     `DELETE FROM ${COUNTS_TABLE} WHERE tbl = '${table}'`,
-    `INSERT INTO ${COUNTS_TABLE} (tbl, bucket, total, disabled)
-     SELECT '${table}', ${BUCKET_OF}, COUNT(*), COUNT(*) FILTER (WHERE disabled)
+    `INSERT INTO ${COUNTS_TABLE} (tbl, bucket, total, disabled, problem)
+     SELECT '${table}', ${BUCKET_OF}, COUNT(*), COUNT(*) FILTER (WHERE disabled),
+            COUNT(*) FILTER (WHERE problem IS NOT NULL)
        FROM ${table} GROUP BY ${BUCKET_OF}`,
   ];
 }
 
 type BucketRow = { bucket: unknown; n: unknown };
-type CountRow = { bucket: unknown; total: unknown; disabled: unknown };
+type CountRow = { bucket: unknown; total: unknown; disabled: unknown; problem: unknown };
 
 /** Where a page starts, what the filter matches in all, and the namespace's totals. */
 export interface CountedPage {
@@ -108,10 +114,10 @@ export interface CountedPage {
 
 /**
  * Counts what `filters` match per bucket and finds the buckets holding matches `offset` to
- * `offset + limit`.
- * With no filter or only `enabled`, the maintained counts answer alone; otherwise one grouped
- * count reads only the few rows a narrow filter's index lists, or the few rows that fail the
- * broad ones (each failing clause through its own index, the UNION dropping repeats).
+ * `offset + limit`. With no filter, only a status or only "any problem" / "no problem", the
+ * maintained counts answer alone; otherwise one grouped count reads only the few rows a narrow
+ * filter's index lists, or the few rows that fail the broad ones (each failing clause through its
+ * own index, the UNION dropping repeats).
  */
 export async function countedPage(
   db: SqlDriver,
@@ -121,7 +127,7 @@ export async function countedPage(
   limit: number,
 ): Promise<CountedPage> {
   const counts = await db.all<CountRow>(
-    `SELECT bucket, total, disabled FROM ${COUNTS_TABLE} WHERE tbl = ? ORDER BY bucket`,
+    `SELECT bucket, total, disabled, problem FROM ${COUNTS_TABLE} WHERE tbl = ? AND total > 0 ORDER BY bucket`,
     [table],
   );
   const stats = { total: 0, disabled: 0 };
@@ -155,6 +161,14 @@ async function matchesPerBucket(
   counts: readonly CountRow[],
 ): Promise<Map<number, number>> {
   const matches = new Map<number, number>();
+  const counted = filters.counted;
+  if (counted) {
+    for (const row of counts) {
+      const n = Number(row[counted.column]);
+      matches.set(Number(row.bucket), counted.keeps ? n : Number(row.total) - n);
+    }
+    return matches;
+  }
   if (filters.narrow.length > 0) {
     const where = filters.all.map((c) => `(${c})`).join(' AND ');
     const rows = await db.all<BucketRow>(
@@ -166,9 +180,7 @@ async function matchesPerBucket(
     return matches;
   }
   const failing = new Map<number, number>();
-  if (filters.broad.length === 1 && filters.broad[0].counted === 'disabled') {
-    for (const row of counts) failing.set(Number(row.bucket), Number(row.disabled));
-  } else if (filters.broad.length > 0) {
+  if (filters.broad.length > 0) {
     const union = filters.broad
       .map((f) => `SELECT id, rotation_order FROM ${table} WHERE ${f.fails}`)
       .join(' UNION ');

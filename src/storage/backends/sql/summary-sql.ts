@@ -8,8 +8,6 @@ export interface BroadFilter {
   params: unknown[];
   fails: string;
   failParams: unknown[];
-  /** Set when the maintained counts (summary-counts.ts) hold how many fail it. */
-  counted?: 'disabled';
 }
 
 /** The WHERE clauses of one summary query, split by how they are counted. */
@@ -21,6 +19,11 @@ export interface SummaryFilters {
   narrow: string[];
   /** Clauses that most credentials pass: counted as the total less those that fail them. */
   broad: BroadFilter[];
+  /**
+   * Set when the one clause is a column the maintained counts hold (summary-counts.ts), with
+   * whether the clause keeps the credentials counted there or the others.
+   */
+  counted?: { column: 'disabled' | 'problem'; keeps: boolean };
 }
 
 /**
@@ -48,8 +51,7 @@ export function summaryFilters(
     filters.broad.push(filter);
   };
   if (query.status === 'enabled') {
-    const fails = 'disabled = TRUE';
-    broad({ clause: 'disabled = FALSE', params: [], fails, failParams: [], counted: 'disabled' });
+    broad({ clause: 'disabled = FALSE', params: [], fails: 'disabled = TRUE', failParams: [] });
   }
   if (query.status === 'disabled') narrow('disabled = TRUE');
   if (query.errorCode !== undefined) {
@@ -76,6 +78,12 @@ export function summaryFilters(
       `problem IS NOT NULL AND problem LIKE ? ESCAPE '\\'`,
       `${problemPrefix(query.problem)}%`,
     );
+  }
+  const only = filters.all.length === 1 ? filters.all[0] : undefined;
+  if (only === 'disabled = TRUE' || only === 'disabled = FALSE') {
+    filters.counted = { column: 'disabled', keeps: only === 'disabled = TRUE' };
+  } else if (only === 'problem IS NOT NULL' || only === 'problem IS NULL') {
+    filters.counted = { column: 'problem', keeps: only === 'problem IS NOT NULL' };
   }
   if (filters.narrow.length > 0 && query.status === 'enabled') {
     filters.all[filters.all.indexOf('disabled = FALSE')] = 'NOT disabled';

@@ -10,7 +10,7 @@ const name = (i: number) => `n${String(i).padStart(4, '0')}.json`;
 function model() {
   const live = Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 80 !== 0);
   const disabled = (i: number) => i % 40 === 0 || i % 53 === 6;
-  const problem = (i: number) => i % 31 === 3;
+  const problem = (i: number) => i % 31 === 3 && i % 62 !== 3;
   const cooling = (i: number) => i % 47 === 4;
   const failed = (i: number) => i % 37 === 2;
   return { live, disabled, problem, cooling, failed };
@@ -45,7 +45,7 @@ export function summaryCountsGroup(ctx: ContractContext) {
         } else if (i % 53 === 0) {
           writes.push((s) => s.updateState('geminicli', n, { disabled: true }));
         }
-        if (m.problem(i)) {
+        if (i % 31 === 3) {
           const problem = { code: 'no_project', message: 'none', at: NOW };
           writes.push((s) => s.updateState('geminicli', n, { problem }));
         }
@@ -54,11 +54,17 @@ export function summaryCountsGroup(ctx: ContractContext) {
           writes.push((s) => s.recordFailure('geminicli', n, { code: 429 }));
       }
       await concurrently(stores, writes);
-      const enableAgain = all.filter((i) => i % 53 === 0 && !m.disabled(i));
-      await concurrently(
-        stores,
-        enableAgain.map((i) => (s) => s.updateState('geminicli', name(i), { disabled: false })),
-      );
+      // Enabled again, and problems cleared again.
+      const again = all.filter((i) => i % 53 === 0 && !m.disabled(i));
+      const solved = all.filter((i) => i % 62 === 3);
+      await concurrently(stores, [
+        ...again.map(
+          (i) => (s: StorageBackend) => s.updateState('geminicli', name(i), { disabled: false }),
+        ),
+        ...solved.map(
+          (i) => (s: StorageBackend) => s.updateState('geminicli', name(i), { problem: null }),
+        ),
+      ]);
       // Deleted: disabled credentials with errors, which every count held.
       const deleted = all.filter((i) => i % 80 === 0);
       await concurrently(
@@ -95,6 +101,7 @@ export function summaryCountsGroup(ctx: ContractContext) {
       await check({ status: 'enabled', cooldown: 'out', problem: 'none' }, healthy, 1_300);
       await check({ cooldown: 'in', modelKey: 'pro' }, m.cooling, 40);
       await check({ problem: 'none' }, (i) => !m.problem(i), 2_000);
+      await check({ problem: 'any' }, m.problem, 30);
       const beyond = await page({ status: 'enabled', offset: 5_000 });
       expect(beyond.items).toEqual([]);
       expect(beyond.total).toBe(m.live.length - disabledCount);

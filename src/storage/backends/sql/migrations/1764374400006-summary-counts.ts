@@ -6,7 +6,7 @@ import { COUNTS_DDL, countsTableDdl, TRIGGERS } from '../summary-counts';
 /**
  * What lets a PostgreSQL status page at 100,000 credentials answer in a few milliseconds
  * (issue 17), where an exact COUNT(*) read every row and a deep OFFSET fetched every row before it:
- * - per-bucket counts of all and of disabled credentials, kept by triggers and recounted here
+ * - per-bucket counts of all, disabled and problem credentials, kept by triggers and recounted
  *   from the rows on first start (summary-counts.ts);
  * - `cooldown_until` made exact by a trigger, so "cools down now" needs no JSON read;
  * - the SQL functions again, now STABLE so that PostgreSQL inlines them into the filters;
