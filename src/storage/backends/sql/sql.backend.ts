@@ -26,6 +26,7 @@ import {
   ENTRY_STATEMENTS as ENTRY,
   META_STATEMENTS as META,
 } from './sql-statements';
+import { FOLD_DELTAS } from './summary-counts';
 import { countedSummary, scannedSummary, type SummaryTable } from './summary-pages';
 import { summaryFilters } from './summary-sql';
 import { usageSql } from './usage-sql';
@@ -123,6 +124,9 @@ export abstract class SqlBackend implements StorageBackend {
     const before = await this.count(t.count);
     const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), null, now, now]);
     await this.db.runMany(t.upsert, rows);
+    // A bulk import leaves a change row per credential: added up here, not by the next page.
+    if (this.dialect.summaryTriggers)
+      await this.db.run(FOLD_DELTAS, [CREDENTIAL_TABLES[ns], CREDENTIAL_TABLES[ns]]);
     const created = (await this.count(t.count)) - before;
     await this.bump();
     return { created, updated: unique.size - created };

@@ -37,6 +37,6 @@ export class SummaryCounts1764374400006 implements MigrationInterface {
       for (const name of TRIGGERS)
         await queryRunner.query(`DROP TRIGGER IF EXISTS ${name} ON ${table}`);
     }
-    await queryRunner.query('DROP TABLE IF EXISTS gcli_summary_counts');
+    await queryRunner.query('DROP TABLE IF EXISTS gcli_summary_counts, gcli_summary_deltas');
   }
 }
