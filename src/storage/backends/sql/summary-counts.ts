@@ -1,7 +1,7 @@
 import type { SqlDriver } from './sql-driver';
 import type { SummaryFilters } from './summary-sql';
 
-/** Table of per-bucket credential counts that PostgreSQL triggers keep exact. */
+/** Per-bucket credential counts, exact once the changes in DELTAS_TABLE are added to them. */
 export const COUNTS_TABLE = 'gcli_summary_counts';
 
 /**
@@ -75,8 +75,8 @@ export const TRIGGERS = [
  * The triggers of one credential table, and the statements that recount it and set its
  * `cooldown_until` from its rows (those of older versions only bound the cooldowns). Run
  * in one transaction: CREATE TRIGGER locks out writers until the recount commits, so no write
- * falls between the recount and the first counted write. Writes that change neither `disabled`
- * nor the bucket (successes, failures, cooldowns) fire nothing.
+ * falls between the recount and the first counted write. Writes that change neither `disabled`,
+ * whether there is a problem, nor the bucket (successes, failures) fire nothing.
  */
 export function countsTableDdl(table: string): string[] {
   return [
