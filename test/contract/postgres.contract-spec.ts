@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import {
   PostgresBackend,
   type PostgresBackendOptions,
@@ -127,6 +128,52 @@ describeStorageContract(
           expect(ran.map((row) => row.name)).toEqual(SQL_MIGRATIONS.map((m) => new m().name));
         } finally {
           await second.close();
+        }
+      });
+
+      it('counts and pages the credentials of a database made before the summary counts', async () => {
+        const dsn = await freshDatabase();
+        const older = new DataSource({
+          type: 'postgres',
+          url: dsn,
+          migrations: SQL_MIGRATIONS.slice(0, -1),
+          migrationsRun: true,
+        });
+        await older.initialize();
+        // 2,100 credentials over three count buckets, one in three disabled; the last one's
+        // cooldown was cleared, which left the old upper bound in cooldown_until.
+        await older.query(
+          `INSERT INTO credentials (filename, credential_data, disabled, rotation_order)
+           SELECT 'o' || lpad(g::text, 4, '0') || '.json', '{}', g % 3 = 0, g
+             FROM generate_series(1, 2100) g`,
+        );
+        await older.query(
+          `UPDATE credentials SET model_cooldowns = '{"pro": 4000000000}', cooldown_until = 4e9
+            WHERE filename IN ('o0001.json', 'o0002.json')`,
+        );
+        await older.query(
+          `UPDATE credentials SET model_cooldowns = '{}' WHERE filename = 'o0002.json'`,
+        );
+        await older.destroy();
+
+        const storage = await open(dsn);
+        try {
+          const enabled = await storage.summarize('geminicli', {
+            status: 'enabled',
+            offset: 1_395,
+            limit: 10,
+          });
+          expect(enabled.stats).toEqual({ total: 2100, enabled: 1400, disabled: 700 });
+          expect(enabled.total).toBe(1400);
+          expect(enabled.items.map((item) => item.name)).toEqual(
+            ['o2093', 'o2095', 'o2096', 'o2098', 'o2099'].map((n) => `${n}.json`),
+          );
+          const cooling = await storage.summarize('geminicli', { cooldown: 'in' });
+          expect(cooling.items.map((item) => item.name)).toEqual(['o0001.json']);
+          await storage.deleteCredential('geminicli', 'o0003.json');
+          expect((await storage.summarize('geminicli', { status: 'disabled' })).total).toBe(699);
+        } finally {
+          await storage.close();
         }
       });
 

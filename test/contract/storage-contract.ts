@@ -7,6 +7,7 @@ import { restoreGroup } from './groups/credentials/restore.group';
 import { rulesGroup } from './groups/credentials/rules.group';
 import { stateGroup } from './groups/credentials/state.group';
 import { summaryGroup } from './groups/credentials/summary.group';
+import { summaryCountsGroup } from './groups/credentials/summary-counts.group';
 import { entriesGroup } from './groups/ephemeral/entries.group';
 import { lifecycleGroup } from './groups/lifecycle/lifecycle.group';
 import { configGroup } from './groups/settings/config.group';
@@ -21,7 +22,15 @@ type Group = (ctx: ContractContext) => void;
 const ROLES: ReadonlyArray<[string, Group[]]> = [
   [
     'credential store',
-    [credentialGroup, stateGroup, restoreGroup, summaryGroup, problemGroup, rulesGroup],
+    [
+      credentialGroup,
+      stateGroup,
+      restoreGroup,
+      summaryGroup,
+      summaryCountsGroup,
+      problemGroup,
+      rulesGroup,
+    ],
   ],
   ['settings store', [configGroup]],
   ['ephemeral store', [entriesGroup]],

@@ -26,7 +26,9 @@ import {
   ENTRY_STATEMENTS as ENTRY,
   META_STATEMENTS as META,
 } from './sql-statements';
-import { summaryFilters, type SummaryFilters, whereOf } from './summary-sql';
+import { FOLD_DELTAS } from './summary-counts';
+import { countedSummary, scannedSummary, type SummaryTable } from './summary-pages';
+import { summaryFilters } from './summary-sql';
 import { usageSql } from './usage-sql';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../../storage-rules';
@@ -122,6 +124,9 @@ export abstract class SqlBackend implements StorageBackend {
     const before = await this.count(t.count);
     const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), null, now, now]);
     await this.db.runMany(t.upsert, rows);
+    // A bulk import leaves a change row per credential: added up here, not by the next page.
+    if (this.dialect.summaryTriggers)
+      await this.db.run(FOLD_DELTAS, [CREDENTIAL_TABLES[ns], CREDENTIAL_TABLES[ns]]);
     const created = (await this.count(t.count)) - before;
     await this.bump();
     return { created, updated: unique.size - created };
@@ -224,28 +229,25 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async summarize(ns: Namespace, query: SummaryQuery = {}): Promise<CredentialSummaryPage> {
-    const t = this.tables[ns];
     const { offset = 0, limit = 50, now = this.nowSeconds() } = query;
-    const filters = summaryFilters(query, now);
-    const where = whereOf(filters.all);
-    const rows = await this.db.all<StateRow>(t.summaryRows(where), [
-      ...filters.params,
-      limit,
-      offset,
-    ]);
-    const stats = await this.db.get<{ total: unknown; disabled: unknown }>(t.stats);
-    const all = Number(stats?.total ?? 0);
-    const disabled = Number(stats?.disabled ?? 0);
+    const filters = summaryFilters(query, now, this.dialect);
+    const table: SummaryTable = { name: CREDENTIAL_TABLES[ns], statements: this.tables[ns] };
+    const page = this.dialect.summaryTriggers ? countedSummary : scannedSummary;
+    const { rows, total, stats } = await page<StateRow>(this.db, table, filters, offset, limit);
     return {
       items: rows.map((row): CredentialSummary => ({
         name: row.filename,
         order: Number(row.rotation_order),
         ...this.toState(row, now),
       })),
-      total: await this.matching(t, filters, all),
+      total,
       offset,
       limit,
-      stats: { total: all, enabled: all - disabled, disabled },
+      stats: {
+        total: stats.total,
+        enabled: stats.total - stats.disabled,
+        disabled: stats.disabled,
+      },
     };
   }
 
@@ -336,25 +338,6 @@ export abstract class SqlBackend implements StorageBackend {
       callCount: Number(row.call_count ?? 0),
       problem: decodeProblem(row.problem),
     };
-  }
-
-  /**
-   * How many credentials pass the filters. A filter most credentials pass (enabled, out of
-   * cooldown, without a problem) is counted as the total less those that fail it, which the
-   * indexes find without reading the rest.
-   */
-  private async matching(t: CredentialStatements, filters: SummaryFilters, all: number) {
-    if (filters.all.length === 0) return all;
-    if (filters.narrow.length > 0)
-      return this.count(t.summaryCount(whereOf(filters.all)), filters.params);
-    const failing = ` WHERE ${filters.broad.map((f) => `(${f.fails})`).join(' OR ')}`;
-    return (
-      all -
-      (await this.count(
-        t.summaryCount(failing),
-        filters.broad.flatMap((f) => f.failParams),
-      ))
-    );
   }
 
   private async count(sql: string, params: readonly unknown[] = []) {

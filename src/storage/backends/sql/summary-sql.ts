@@ -1,5 +1,6 @@
 import type { SummaryQuery } from '../../storage-backend.interface';
 import { problemPrefix } from './credential-json';
+import type { SqlDialect } from './sql-dialect';
 
 /** A filter that most credentials pass, with its negation, which the indexes answer cheaply. */
 export interface BroadFilter {
@@ -18,6 +19,11 @@ export interface SummaryFilters {
   narrow: string[];
   /** Clauses that most credentials pass: counted as the total less those that fail them. */
   broad: BroadFilter[];
+  /**
+   * Set when the one clause is a column the maintained counts hold (summary-counts.ts), with
+   * whether the clause keeps the credentials counted there or the others.
+   */
+  counted?: { column: 'disabled' | 'problem'; keeps: boolean };
 }
 
 /**
@@ -28,7 +34,11 @@ export interface SummaryFilters {
  * SummaryIndexes). With a narrow filter, `enabled` is written so that no index serves it: the
  * narrow filter's index must drive the query, not the one of the status most credentials have.
  */
-export function summaryFilters(query: SummaryQuery, now: number): SummaryFilters {
+export function summaryFilters(
+  query: SummaryQuery,
+  now: number,
+  dialect: Pick<SqlDialect, 'hasErrorCode' | 'summaryTriggers'>,
+): SummaryFilters {
   const filters: SummaryFilters = { all: [], params: [], narrow: [], broad: [] };
   const narrow = (clause: string, ...params: unknown[]) => {
     filters.all.push(clause);
@@ -45,13 +55,17 @@ export function summaryFilters(query: SummaryQuery, now: number): SummaryFilters
   }
   if (query.status === 'disabled') narrow('disabled = TRUE');
   if (query.errorCode !== undefined) {
-    narrow(`error_codes <> '[]' AND gcli_has_code(error_codes, ?) = 1`, query.errorCode);
+    const { clause, param } = dialect.hasErrorCode;
+    narrow(`error_codes <> '[]' AND ${clause}`, param(query.errorCode));
   }
   if (query.cooldown === 'in' || query.cooldown === 'out') {
     // cooldown_until only bounds the cooldowns from above: gcli_cooling confirms the few rows
-    // it lets through.
-    const cooling = 'cooldown_until > ? AND gcli_cooling(model_cooldowns, ?, ?) = 1';
-    const params = [now, query.modelKey ?? null, now];
+    // it lets through. Where triggers keep it exact, it alone answers for any model.
+    const exact = dialect.summaryTriggers && query.modelKey === undefined;
+    const cooling = exact
+      ? 'cooldown_until > ?'
+      : 'cooldown_until > ? AND gcli_cooling(model_cooldowns, ?, ?) = 1';
+    const params = exact ? [now] : [now, query.modelKey ?? null, now];
     if (query.cooldown === 'in') narrow(cooling, ...params);
     else
       broad({ clause: `NOT (${coalesced(cooling)})`, params, fails: cooling, failParams: params });
@@ -64,6 +78,12 @@ export function summaryFilters(query: SummaryQuery, now: number): SummaryFilters
       `problem IS NOT NULL AND problem LIKE ? ESCAPE '\\'`,
       `${problemPrefix(query.problem)}%`,
     );
+  }
+  const only = filters.all.length === 1 ? filters.all[0] : undefined;
+  if (only === 'disabled = TRUE' || only === 'disabled = FALSE') {
+    filters.counted = { column: 'disabled', keeps: only === 'disabled = TRUE' };
+  } else if (only === 'problem IS NOT NULL' || only === 'problem IS NULL') {
+    filters.counted = { column: 'problem', keeps: only === 'problem IS NOT NULL' };
   }
   if (filters.narrow.length > 0 && query.status === 'enabled') {
     filters.all[filters.all.indexOf('disabled = FALSE')] = 'NOT disabled';
