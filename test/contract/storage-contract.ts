@@ -4,6 +4,7 @@ import { changeFeedGroup } from './groups/changes/change-feed.group';
 import { credentialGroup } from './groups/credentials/credentials.group';
 import { problemGroup } from './groups/credentials/problem.group';
 import { restoreGroup } from './groups/credentials/restore.group';
+import { rotationStateGroup } from './groups/credentials/rotation-state.group';
 import { rulesGroup } from './groups/credentials/rules.group';
 import { stateGroup } from './groups/credentials/state.group';
 import { summaryGroup } from './groups/credentials/summary.group';
@@ -21,7 +22,15 @@ type Group = (ctx: ContractContext) => void;
 const ROLES: ReadonlyArray<[string, Group[]]> = [
   [
     'credential store',
-    [credentialGroup, stateGroup, restoreGroup, summaryGroup, problemGroup, rulesGroup],
+    [
+      credentialGroup,
+      stateGroup,
+      restoreGroup,
+      summaryGroup,
+      rotationStateGroup,
+      problemGroup,
+      rulesGroup,
+    ],
   ],
   ['settings store', [configGroup]],
   ['ephemeral store', [entriesGroup]],

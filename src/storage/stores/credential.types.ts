@@ -100,3 +100,18 @@ export interface CredentialSummaryPage {
   /** Counts over the whole namespace, ignoring filters. */
   stats: { total: number; enabled: number; disabled: number };
 }
+
+/** What the rotation index of a namespace is built from (see CredentialStore.readRotationState). */
+export interface RotationState {
+  /**
+   * Equal marks, read at two times, mean no credential was added or removed in between; any
+   * other change may move it too. `null` when the store cannot tell cheaply.
+   */
+  namesMark: string | null;
+  /** Every name in insertion order; left out when the mark equals the `namesMark` asked with. */
+  names?: string[];
+  /** Names of the disabled credentials. */
+  disabled: string[];
+  /** The credentials with a live cooldown, each with its live cooldowns only. */
+  cooldowns: Array<{ name: string; modelCooldowns: Record<string, number> }>;
+}

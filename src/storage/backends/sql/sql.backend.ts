@@ -26,6 +26,7 @@ import {
   ENTRY_STATEMENTS as ENTRY,
   META_STATEMENTS as META,
 } from './sql-statements';
+import { readRotationState, rotationStatements } from './rotation-sql';
 import { summaryFilters, type SummaryFilters, whereOf } from './summary-sql';
 import { usageSql } from './usage-sql';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../../storage-clock';
@@ -58,6 +59,10 @@ export abstract class SqlBackend implements StorageBackend {
     geminicli: credentialStatements(CREDENTIAL_TABLES.geminicli),
     antigravity: credentialStatements(CREDENTIAL_TABLES.antigravity),
   } satisfies Record<Namespace, CredentialStatements>;
+  private readonly rotation = {
+    geminicli: rotationStatements(CREDENTIAL_TABLES.geminicli),
+    antigravity: rotationStatements(CREDENTIAL_TABLES.antigravity),
+  };
   private writes = 0;
 
   private readonly nowSeconds: () => number;
@@ -108,6 +113,8 @@ export abstract class SqlBackend implements StorageBackend {
     const existed = await this.db.get(t.exists, [name]);
     const now = this.nowSeconds();
     await this.db.run(t.upsert, [name, JSON.stringify(data), null, now, now]);
+    // Raised even for a replaced credential: `existed` may be stale by the time of the upsert.
+    await this.db.run(this.rotation[ns].bumpNames);
     await this.bump();
     return { created: !existed };
   }
@@ -123,6 +130,7 @@ export abstract class SqlBackend implements StorageBackend {
     const rows = [...unique].map(([name, data]) => [name, JSON.stringify(data), null, now, now]);
     await this.db.runMany(t.upsert, rows);
     const created = (await this.count(t.count)) - before;
+    await this.db.run(this.rotation[ns].bumpNames);
     await this.bump();
     return { created, updated: unique.size - created };
   }
@@ -138,12 +146,18 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async deleteCredential(ns: Namespace, name: string) {
-    return this.changed(await this.db.run(this.tables[ns].delete, [name]));
+    const deleted = await this.db.run(this.tables[ns].delete, [name]);
+    if (deleted > 0) await this.db.run(this.rotation[ns].bumpNames);
+    return this.changed(deleted);
   }
 
   async listCredentialNames(ns: Namespace) {
     const rows = await this.db.all<{ filename: string }>(this.tables[ns].listNames);
     return rows.map((row) => row.filename);
+  }
+
+  readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
+    return readRotationState(this.db, this.dialect, this.rotation[ns], options);
   }
 
   async getState(
