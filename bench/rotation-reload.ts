@@ -31,6 +31,8 @@ import { runBench } from './run-bench';
 const SIZES = process.env.BENCH_SIZES?.split(',').map(Number) ?? [10_000, 100_000];
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['sqlite', 'valkey', 'postgresql'];
 const REPEAT = 3;
+/** Appended to the backend's name in the table, to tell two builds' rows apart. */
+const LABEL = process.env.BENCH_LABEL ? ` (${process.env.BENCH_LABEL})` : '';
 const NS = 'geminicli';
 
 const nameOf = (i: number) => `bench-${String(i).padStart(6, '0')}.json`;
@@ -84,6 +86,20 @@ async function measure(storage: StorageBackend, size: number): Promise<Record<st
   const first = await timed(() => rotation.reload(NS));
   figures.first = first;
   // Where a load goes: the state reads with the names mark unchanged, the names, the builds.
+  // (Skipped when this tree predates readRotationState, to compare builds with one bench.)
+  if (typeof storage.readRotationState === 'function') await breakdown(storage, figures);
+  for (const [kind, change] of Object.entries(CHANGES)) {
+    figures[kind] = median(
+      await sequence(REPEAT, async (n) => {
+        await change(storage, size, n);
+        return timed(() => rotation.reload(NS));
+      }),
+    );
+  }
+  return figures;
+}
+
+async function breakdown(storage: StorageBackend, figures: Record<string, number>) {
   const now = Date.now() / 1000;
   const { namesMark } = await storage.readRotationState(NS, { now });
   let names: string[] = [];
@@ -106,15 +122,6 @@ async function measure(storage: StorageBackend, size: number): Promise<Record<st
       timed(async () => new RotationIndex({ ...snapshot, names: previous.names }, previous)),
     ),
   );
-  for (const [kind, change] of Object.entries(CHANGES)) {
-    figures[kind] = median(
-      await sequence(REPEAT, async (n) => {
-        await change(storage, size, n);
-        return timed(() => rotation.reload(NS));
-      }),
-    );
-  }
-  return figures;
 }
 
 async function sequence(times: number, work: (n: number) => Promise<number>): Promise<number[]> {
@@ -161,8 +168,8 @@ async function main() {
         const storage = await open[kind]();
         try {
           const figures = await measure(storage, size);
-          const cells = columns.map((c) => figures[c].toFixed(1));
-          console.log(`| ${kind} | ${size} | ${cells.join(' | ')} |`);
+          const cells = columns.map((c) => figures[c]?.toFixed(1) ?? '-');
+          console.log(`| ${kind}${LABEL} | ${size} | ${cells.join(' | ')} |`);
         } finally {
           await storage.close();
         }

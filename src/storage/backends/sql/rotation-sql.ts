@@ -20,7 +20,6 @@ export function rotationStatements(table: string) {
     namesMark:
       `SELECT (SELECT value FROM ${META_TABLE} WHERE key = ${counter}) AS v,` +
       ` COUNT(*) AS n, MAX(id) AS m FROM ${table}`,
-    names: `SELECT filename FROM ${table} ORDER BY rotation_order, id`,
     // Both read an index of their own (idx_*_status, idx_*_cooling).
     disabled: `SELECT filename FROM ${table} WHERE disabled = TRUE`,
     cooling: `SELECT filename, model_cooldowns FROM ${table} WHERE cooldown_until > ?`,
@@ -34,12 +33,13 @@ export async function readRotationState(
   db: SqlDriver,
   dialect: SqlDialect,
   t: RotationStatements,
+  listNames: () => Promise<string[]>,
   options: { now: number; namesMark?: string | null },
 ): Promise<RotationState> {
   const row = await db.get<{ v: unknown; n: unknown; m: unknown }>(t.namesMark);
   const namesMark = `${Number(row?.v ?? 0)}:${Number(row?.n ?? 0)}:${Number(row?.m ?? 0)}`;
   const [names, disabled, cooling] = await Promise.all([
-    namesMark === options.namesMark ? undefined : db.column<string>(t.names),
+    namesMark === options.namesMark ? undefined : listNames(),
     db.column<string>(t.disabled),
     db.all<{ filename: string; model_cooldowns: unknown }>(t.cooling, [options.now]),
   ]);

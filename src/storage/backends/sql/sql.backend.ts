@@ -152,12 +152,12 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async listCredentialNames(ns: Namespace) {
-    const rows = await this.db.all<{ filename: string }>(this.tables[ns].listNames);
-    return rows.map((row) => row.filename);
+    return this.db.column<string>(this.tables[ns].listNames);
   }
 
   readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
-    return readRotationState(this.db, this.dialect, this.rotation[ns], options);
+    const names = () => this.listCredentialNames(ns);
+    return readRotationState(this.db, this.dialect, this.rotation[ns], names, options);
   }
 
   async getState(
