@@ -49,6 +49,35 @@ describe('loadSnapshot', () => {
     expect(picks(second, 3)).toEqual(['c0.json', 'c3.json', 'c0.json']);
   });
 
+  it('appends the names another process added, and the previous index keeps its own', async () => {
+    const first = await load();
+    await other.upsertCredentials(NS, [
+      { name: 'c4.json', data: { refresh_token: 'r' } },
+      { name: 'c5.json', data: { refresh_token: 'r' } },
+    ]);
+    await other.updateState(NS, 'c4.json', { disabled: true });
+    const second = await load(first);
+    expect(second.names).toEqual([
+      'c0.json',
+      'c1.json',
+      'c2.json',
+      'c3.json',
+      'c4.json',
+      'c5.json',
+    ]);
+    expect(picks(second, 6)).toEqual([
+      'c0.json',
+      'c1.json',
+      'c2.json',
+      'c3.json',
+      'c5.json',
+      'c0.json',
+    ]);
+    // Still usable while a reload runs: it never sees the names it does not hold.
+    expect(first.isEligible('c5.json', 'pro', NOW)).toBe(false);
+    expect(picks(first, 5)).toEqual(['c0.json', 'c1.json', 'c2.json', 'c3.json', 'c0.json']);
+  });
+
   it('lists the names again after another process added or deleted a credential', async () => {
     const first = await load();
     await other.deleteCredential(NS, 'c1.json');

@@ -27,16 +27,14 @@ export async function loadSnapshot(
     now: Date.now() / 1000,
     ...(known != null && { namesMark: known }),
   });
-  const names = state.names ?? (known != null && previous ? previous.names : undefined);
+  const kept = known != null && previous ? previous.names : undefined;
+  const names = state.names ?? (state.appended && kept ? kept.concat(state.appended) : kept);
   // A store that answers without names must have been asked with its own mark: anything else is
   // a broken store, and an index built from nothing would drop every credential.
   if (!names) throw new Error(`the ${ns} names were not listed`);
-  return {
-    names,
-    disabled: state.disabled,
-    cooldowns: state.cooldowns,
-    namesMark: state.namesMark,
-  };
+  const appendedTo = state.names === undefined && state.appended ? kept : undefined;
+  const { disabled, cooldowns, namesMark } = state;
+  return { names, disabled, cooldowns, namesMark, ...(appendedTo && { appendedTo }) };
 }
 
 /** Every summary matching `query`, read page by page (`pageSize` items a read). */

@@ -11,6 +11,8 @@ export interface IndexSnapshot {
   cooldowns: Iterable<{ name: string; modelCooldowns: Record<string, number> }>;
   /** The store's mark of `names` (see RotationState.namesMark), kept for the next load. */
   namesMark?: string | null;
+  /** The previous index's `names` when `names` is them with names appended (an import). */
+  appendedTo?: readonly string[];
 }
 
 /** The round-robin position for one model key: `uses` picks so far on the current credential. */
@@ -39,8 +41,12 @@ export class RotationIndex {
   readonly names: readonly string[];
   /** The store's mark of `names`; `null` or absent when the store gave none. */
   readonly namesMark?: string | null;
-  /** Name to position in `names`; shared, never changed, with an index built from the same names. */
-  private readonly positions: ReadonlyMap<string, number>;
+  /**
+   * Name to position in `names`; shared with the index built from the same names, or with names
+   * appended (the map is then extended: an older index never looks up a name it does not hold,
+   * and a position past its end is out of its bitmaps' range).
+   */
+  private readonly positions: Map<string, number>;
   private readonly enabled: EligibilityBitmap;
   /** Model key to position to unix seconds; may hold expired entries until the heap drops them. */
   private readonly cooldowns = new Map<string, Map<number, number>>();
@@ -56,7 +62,7 @@ export class RotationIndex {
     this.names = snapshot.names;
     this.namesMark = snapshot.namesMark;
     this.positions =
-      previous?.names === snapshot.names ? previous.positions : positionsOf(snapshot.names);
+      RotationIndex.sharedPositions(snapshot, previous) ?? positionsOf(snapshot.names);
     this.enabled = EligibilityBitmap.full(this.names.length);
     for (const name of snapshot.disabled) this.enabled.delete(this.positions.get(name) ?? -1);
     for (const { name, modelCooldowns } of snapshot.cooldowns) {
@@ -197,6 +203,23 @@ export class RotationIndex {
       }
     }
     return view;
+  }
+
+  /** The previous index's name map, extended by the appended names, when it can serve `snapshot`. */
+  private static sharedPositions(
+    snapshot: IndexSnapshot,
+    previous?: RotationIndex,
+  ): Map<string, number> | undefined {
+    if (!previous) return undefined;
+    if (snapshot.names === previous.names) return previous.positions;
+    const base = previous.names;
+    if (snapshot.appendedTo !== base || previous.positions.size !== base.length) return undefined;
+    const { names } = snapshot;
+    for (let i = base.length; i < names.length; i++) {
+      if (previous.positions.has(names[i])) return undefined;
+    }
+    for (let i = base.length; i < names.length; i++) previous.positions.set(names[i], i);
+    return previous.positions;
   }
 }
 

@@ -83,8 +83,8 @@ export interface CredentialStore {
   /**
    * What the rotation index is built from, in as few reads as the store allows: the names mark,
    * read BEFORE the names so that a name added meanwhile moves it again; the names unless the
-   * mark equals `namesMark` (the caller's copy is then current); the disabled names; the
-   * cooldowns live at `now` (unix seconds).
+   * mark equals `namesMark` (the caller's copy is then current) or, where the store can tell,
+   * only the names appended since; the disabled names; the cooldowns live at `now` (unix seconds).
    */
   readRotationState(
     ns: Namespace,

@@ -110,6 +110,11 @@ export interface RotationState {
   namesMark: string | null;
   /** Every name in insertion order; left out when the mark equals the `namesMark` asked with. */
   names?: string[];
+  /**
+   * Instead of `names`, when the store can prove that since the `namesMark` asked with names
+   * were only added (none removed): those names, in insertion order, to append to the caller's.
+   */
+  appended?: string[];
   /** Names of the disabled credentials. */
   disabled: string[];
   /** The credentials with a live cooldown, each with its live cooldowns only. */

@@ -22,6 +22,9 @@ export function rotationStatements(table: string) {
       ` COUNT(*) AS n, MAX(id) AS m FROM ${table}`,
     // Both read an index of their own (idx_*_status, idx_*_cooling).
     disabled: `SELECT filename FROM ${table} WHERE disabled = TRUE`,
+    // Ids are handed out in commit order where writes are serialized (SQLite), and a new row's
+    // rotation_order is above every row's: rows past a known id are the names appended since.
+    appended: `SELECT filename FROM ${table} WHERE id > ? ORDER BY rotation_order, id`,
     cooling: `SELECT filename, model_cooldowns FROM ${table} WHERE cooldown_until > ?`,
   };
 }
@@ -34,12 +37,28 @@ export async function readRotationState(
   dialect: SqlDialect,
   t: RotationStatements,
   listNames: () => Promise<string[]>,
-  options: { now: number; namesMark?: string | null },
+  options: { now: number; namesMark?: string | null; serialized: boolean },
 ): Promise<RotationState> {
-  const row = await db.get<{ v: unknown; n: unknown; m: unknown }>(t.namesMark);
-  const namesMark = `${Number(row?.v ?? 0)}:${Number(row?.n ?? 0)}:${Number(row?.m ?? 0)}`;
+  const readMark = async () => {
+    const row = await db.get<{ v: unknown; n: unknown; m: unknown }>(t.namesMark);
+    return `${Number(row?.v ?? 0)}:${Number(row?.n ?? 0)}:${Number(row?.m ?? 0)}`;
+  };
+  const namesMark = await readMark();
+  const [, count, maxId] = namesMark.split(':').map(Number);
+  const appended = async (): Promise<Pick<RotationState, 'names' | 'appended'>> => {
+    const [, knownCount, knownId] = (options.namesMark ?? '').split(':').map(Number);
+    if (options.serialized && knownId <= maxId && knownCount <= count) {
+      const tail = await db.column<string>(t.appended, [knownId]);
+      // Only rows were added since the known mark when the count grew by the tail exactly, as
+      // long as the rows did not change between the two reads: ids are never reused, so an
+      // unchanged count and highest id (ignoring the counter, raised after commit) say so.
+      const unchanged = (await readMark()).replace(/^\d+:/, '') === namesMark.replace(/^\d+:/, '');
+      if (unchanged && knownCount + tail.length === count) return { appended: tail };
+    }
+    return { names: await listNames() };
+  };
   const [names, disabled, cooling] = await Promise.all([
-    namesMark === options.namesMark ? undefined : listNames(),
+    namesMark === options.namesMark ? undefined : appended(),
     db.column<string>(t.disabled),
     db.all<{ filename: string; model_cooldowns: unknown }>(t.cooling, [options.now]),
   ]);
@@ -47,5 +66,5 @@ export async function readRotationState(
     const modelCooldowns = liveCooldowns(dialect.decodeJson(model_cooldowns), options.now);
     return Object.keys(modelCooldowns).length > 0 ? [{ name: filename, modelCooldowns }] : [];
   });
-  return { namesMark, ...(names && { names }), disabled, cooldowns };
+  return { namesMark, ...names, disabled, cooldowns };
 }

@@ -157,7 +157,12 @@ export abstract class SqlBackend implements StorageBackend {
 
   readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
     const names = () => this.listCredentialNames(ns);
-    return readRotationState(this.db, this.dialect, this.rotation[ns], names, options);
+    // PostgreSQL hands out ids before commit: a row may show up below a known id, so no tails.
+    const serialized = this.kind === 'sqlite';
+    return readRotationState(this.db, this.dialect, this.rotation[ns], names, {
+      ...options,
+      serialized,
+    });
   }
 
   async getState(
