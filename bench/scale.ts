@@ -9,8 +9,8 @@
  *
  * Targets (issue 17), at 100,000: RSS <= 400 MB after start and after a 64-client run; start-up
  * to ready <= 5 s; any status page with any filter <= 50 ms; import of one archive <= 30 s with
- * flat memory; download-all streamed. Reload of the rotation index: `npm run bench:rotation`
- * with BENCH_SIZES=100,100000. Misses are reported, not fatal.
+ * flat memory; download-all streamed. Reload of the rotation index after each kind of change:
+ * `npm run bench:rotation-reload`. Misses are reported, not fatal.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

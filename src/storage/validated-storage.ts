@@ -131,6 +131,10 @@ export class ValidatedStorage implements StorageBackend {
     checkNamespace(ns, this.rules);
     return this.call(() => this.inner.listCredentialNames(ns));
   }
+  async readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
+    checkNamespace(ns, this.rules);
+    return this.call(() => this.inner.readRotationState(ns, options));
+  }
 
   async getState(ns: Namespace, name: string, now?: number): Promise<CredentialState | null> {
     checkNamespace(ns, this.rules);

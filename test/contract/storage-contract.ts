@@ -4,6 +4,7 @@ import { changeFeedGroup } from './groups/changes/change-feed.group';
 import { credentialGroup } from './groups/credentials/credentials.group';
 import { problemGroup } from './groups/credentials/problem.group';
 import { restoreGroup } from './groups/credentials/restore.group';
+import { rotationStateGroup } from './groups/credentials/rotation-state.group';
 import { rulesGroup } from './groups/credentials/rules.group';
 import { stateGroup } from './groups/credentials/state.group';
 import { summaryGroup } from './groups/credentials/summary.group';
@@ -28,6 +29,7 @@ const ROLES: ReadonlyArray<[string, Group[]]> = [
       restoreGroup,
       summaryGroup,
       summaryCountsGroup,
+      rotationStateGroup,
       problemGroup,
       rulesGroup,
     ],

@@ -205,7 +205,8 @@ export class CredentialRotation implements OnModuleInit, OnApplicationShutdown {
         slot.again = false;
         slot.journal = [];
         const started = performance.now();
-        const index = new RotationIndex(await loadSnapshot(this.credentials, ns), slot.index);
+        const snapshot = await loadSnapshot(this.credentials, ns, slot.index);
+        const index = new RotationIndex(snapshot, slot.index);
         for (const mutation of slot.journal) mutation(index, nowSeconds());
         slot.index = index;
         slot.stale = false;

@@ -20,8 +20,15 @@ export class EligibilityBitmap {
 
   /** A bitmap with every position from 0 to `size - 1` set. */
   static full(size: number): EligibilityBitmap {
+    // Whole words at once: a reload of 100,000 credentials builds one of these.
     const bitmap = new EligibilityBitmap(size);
-    for (let i = 0; i < size; i++) bitmap.add(i);
+    bitmap.words.fill(0xffffffff);
+    if (size % 32 !== 0) bitmap.words[bitmap.words.length - 1] = 0xffffffff >>> (32 - (size % 32));
+    const words = bitmap.words.length;
+    bitmap.summary.fill(0xffffffff);
+    if (words % 32 !== 0)
+      bitmap.summary[bitmap.summary.length - 1] = 0xffffffff >>> (32 - (words % 32));
+    bitmap.count = size;
     return bitmap;
   }
 

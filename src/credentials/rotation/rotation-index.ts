@@ -9,6 +9,10 @@ export interface IndexSnapshot {
   disabled: Iterable<string>;
   /** Live cooldowns by credential: model key to unix seconds. */
   cooldowns: Iterable<{ name: string; modelCooldowns: Record<string, number> }>;
+  /** The store's mark of `names` (see RotationState.namesMark), kept for the next load. */
+  namesMark?: string | null;
+  /** The previous index's `names` when `names` is them with names appended (an import). */
+  appendedTo?: readonly string[];
 }
 
 /** The round-robin position for one model key: `uses` picks so far on the current credential. */
@@ -33,18 +37,32 @@ interface ModelView {
  * search away (see EligibilityBitmap). Pure and synchronous; the service does the I/O.
  */
 export class RotationIndex {
-  private readonly names: readonly string[];
-  private readonly positions = new Map<string, number>();
+  /** Every credential name, in insertion order; never changed, so a later index may share it. */
+  readonly names: readonly string[];
+  /** The store's mark of `names`; `null` or absent when the store gave none. */
+  readonly namesMark?: string | null;
+  /**
+   * Name to position in `names`; shared with the index built from the same names, or with names
+   * appended (the map is then extended: an older index never looks up a name it does not hold,
+   * and a position past its end is out of its bitmaps' range).
+   */
+  private readonly positions: Map<string, number>;
   private readonly enabled: EligibilityBitmap;
   /** Model key to position to unix seconds; may hold expired entries until the heap drops them. */
   private readonly cooldowns = new Map<string, Map<number, number>>();
   private readonly views = new Map<string, ModelView>();
   private readonly carried = new Map<string, Cursor>();
 
-  /** Builds the index; `previous` hands over its rotation positions, by credential name. */
+  /**
+   * Builds the index; `previous` hands over its rotation positions, by credential name, and its
+   * name map when `snapshot.names` is its very `names` array (a reload that found the names
+   * unchanged): then the build costs the disabled and cooling credentials, not the whole pool.
+   */
   constructor(snapshot: IndexSnapshot, previous?: RotationIndex) {
     this.names = snapshot.names;
-    this.names.forEach((name, position) => this.positions.set(name, position));
+    this.namesMark = snapshot.namesMark;
+    this.positions =
+      RotationIndex.sharedPositions(snapshot, previous) ?? positionsOf(snapshot.names);
     this.enabled = EligibilityBitmap.full(this.names.length);
     for (const name of snapshot.disabled) this.enabled.delete(this.positions.get(name) ?? -1);
     for (const { name, modelCooldowns } of snapshot.cooldowns) {
@@ -186,4 +204,27 @@ export class RotationIndex {
     }
     return view;
   }
+
+  /** The previous index's name map, extended by the appended names, when it can serve `snapshot`. */
+  private static sharedPositions(
+    snapshot: IndexSnapshot,
+    previous?: RotationIndex,
+  ): Map<string, number> | undefined {
+    if (!previous) return undefined;
+    if (snapshot.names === previous.names) return previous.positions;
+    const base = previous.names;
+    if (snapshot.appendedTo !== base || previous.positions.size !== base.length) return undefined;
+    const { names } = snapshot;
+    for (let i = base.length; i < names.length; i++) {
+      if (previous.positions.has(names[i])) return undefined;
+    }
+    for (let i = base.length; i < names.length; i++) previous.positions.set(names[i], i);
+    return previous.positions;
+  }
+}
+
+function positionsOf(names: readonly string[]): Map<string, number> {
+  const positions = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) positions.set(names[i], i);
+  return positions;
 }

@@ -23,6 +23,7 @@ import {
   writeCredentials,
 } from './mongodb/credential-writes';
 import { restoreStates } from './mongodb/restore-states';
+import { readRotationState } from './mongodb/rotation-state';
 import {
   cooldownPath,
   CREDENTIAL_COLLECTIONS,
@@ -127,6 +128,7 @@ export class MongoBackend implements StorageBackend {
 
   async upsertCredential(ns: Namespace, name: string, data: CredentialData) {
     const created = await writeCredential(this.s, ns, name, data);
+    await this.s.bumpNames(ns);
     await this.s.bump();
     return { created };
   }
@@ -136,6 +138,7 @@ export class MongoBackend implements StorageBackend {
     items: ReadonlyArray<{ name: string; data: CredentialData }>,
   ) {
     const result = await writeCredentials(this.s, ns, items);
+    await this.s.bumpNames(ns);
     await this.s.bump();
     return result;
   }
@@ -155,6 +158,7 @@ export class MongoBackend implements StorageBackend {
   async deleteCredential(ns: Namespace, name: string) {
     const remove = () => this.s.credentials(ns).deleteOne({ _id: name });
     const { deletedCount } = await this.s.exclusive(CREDENTIAL_COLLECTIONS[ns], name, remove);
+    if (deletedCount > 0) await this.s.bumpNames(ns);
     return this.changed(deletedCount > 0);
   }
 
@@ -162,6 +166,10 @@ export class MongoBackend implements StorageBackend {
     const cursor = this.s.credentials(ns).find({}, { projection: { filename: 1 } });
     const docs = await cursor.sort(INSERTION_ORDER).toArray();
     return docs.map((doc) => doc.filename ?? doc._id);
+  }
+
+  readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
+    return readRotationState(this.s, ns, options);
   }
 
   async getState(

@@ -1,3 +1,4 @@
+import { readRotationState as readRotationStateOf } from './redis/rotation-state';
 import { redactSecrets, redactUrl } from '../../common/redact-url';
 import type {
   BackendInfo,
@@ -182,6 +183,10 @@ export class RedisBackend implements StorageBackend {
 
   async listCredentialNames(ns: Namespace) {
     return this.run((c) => c.zrange(this.creds[ns].index, 0, -1));
+  }
+
+  async readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
+    return this.run((c) => readRotationStateOf(c, this.creds[ns], options));
   }
 
   async getState(

@@ -6,6 +6,7 @@ import type {
   Namespace,
   RecordFailureInput,
   RecordSuccessInput,
+  RotationState,
   SummaryQuery,
 } from './credential.types';
 
@@ -82,6 +83,16 @@ export interface CredentialStore {
     ns: Namespace,
     items: ReadonlyArray<{ name: string; state: CredentialState }>,
   ): Promise<void>;
+  /**
+   * What the rotation index is built from, in as few reads as the store allows: the names mark,
+   * read BEFORE the names so that a name added meanwhile moves it again; the names unless the
+   * mark equals `namesMark` (the caller's copy is then current) or, where the store can tell,
+   * only the names appended since; the disabled names; the cooldowns live at `now` (unix seconds).
+   */
+  readRotationState(
+    ns: Namespace,
+    options: { now: number; namesMark?: string | null },
+  ): Promise<RotationState>;
   /** A filtered, paginated listing in insertion order, without credential data. */
   summarize(ns: Namespace, query?: SummaryQuery): Promise<CredentialSummaryPage>;
 }

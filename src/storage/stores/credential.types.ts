@@ -105,3 +105,23 @@ export interface CredentialSummaryPage {
   /** Counts over the whole namespace, ignoring filters. */
   stats: { total: number; enabled: number; disabled: number };
 }
+
+/** What the rotation index of a namespace is built from (see CredentialStore.readRotationState). */
+export interface RotationState {
+  /**
+   * Equal marks, read at two times, mean no credential was added or removed in between; any
+   * other change may move it too. `null` when the store cannot tell cheaply.
+   */
+  namesMark: string | null;
+  /** Every name in insertion order; left out when the mark equals the `namesMark` asked with. */
+  names?: string[];
+  /**
+   * Instead of `names`, when the store can prove that since the `namesMark` asked with names
+   * were only added (none removed): those names, in insertion order, to append to the caller's.
+   */
+  appended?: string[];
+  /** Names of the disabled credentials. */
+  disabled: string[];
+  /** The credentials with a live cooldown, each with its live cooldowns only. */
+  cooldowns: Array<{ name: string; modelCooldowns: Record<string, number> }>;
+}

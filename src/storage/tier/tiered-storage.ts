@@ -107,6 +107,14 @@ export class TieredStorage implements StorageBackend {
     return readThrough(this.cache, jsonItem(this.cache.keys.names(ns), VALUE_FIELD, load));
   }
 
+  /**
+   * Straight from the primary: its names mark and names then come from one source, and a cached
+   * copy of the names, stale until a write's invalidation lands, can never pair with a newer mark.
+   */
+  readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
+    return this.primary.readRotationState(ns, options);
+  }
+
   async getState(ns: Namespace, name: string, now?: number): Promise<CredentialState | null> {
     // Cached with every cooldown (as at time 0), so the copy is right at any later `now`.
     const load = () => this.primary.getState(ns, name, 0);

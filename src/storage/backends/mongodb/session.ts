@@ -131,6 +131,20 @@ export class MongoSession {
     await this.exclusive(META_COLLECTION, VERSION_ID, () => retryOnDuplicate(bump));
   }
 
+  /**
+   * Raises the counter behind `ns`'s names mark (see rotation-state.ts); called after every add
+   * or delete has been written, never before.
+   */
+  async bumpNames(ns: Namespace): Promise<void> {
+    const id = `names:${ns}`;
+    const bump = () => this.meta.updateOne({ _id: id }, { $inc: { value: 1 } }, { upsert: true });
+    await this.exclusive(META_COLLECTION, id, () => retryOnDuplicate(bump));
+  }
+
+  async namesVersion(ns: Namespace): Promise<number> {
+    return Number((await this.meta.findOne({ _id: `names:${ns}` }))?.value ?? 0);
+  }
+
   async version(): Promise<number> {
     return Number((await this.meta.findOne({ _id: VERSION_ID }))?.value ?? 0);
   }

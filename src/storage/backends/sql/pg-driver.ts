@@ -31,6 +31,13 @@ export class PgDriver implements SqlDriver {
     return (await this.pool.query(this.query(sql, params))).rows as T[];
   }
 
+  async column<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    // Rows as arrays: no object with named fields per row.
+    const query = { ...this.query(sql, params), rowMode: 'array' as const };
+    const { rows } = await this.pool.query<unknown[]>(query);
+    return rows.map((row) => row[0] as T);
+  }
+
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }

@@ -11,6 +11,8 @@ export interface SqlStep {
 export interface SqlDriver {
   /** Every row of a query. */
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The first column of every row: no object per row, for long single-column listings. */
+  column<T = unknown>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The first row, or `undefined`. */
   get<T = Record<string, unknown>>(
     sql: string,

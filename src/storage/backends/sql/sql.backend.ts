@@ -29,6 +29,7 @@ import {
 import { FOLD_DELTAS } from './summary-counts';
 import { countedSummary, scannedSummary, type SummaryTable } from './summary-pages';
 import { summaryFilters } from './summary-sql';
+import { readRotationState, rotationStatements } from './rotation-sql';
 import { usageSql } from './usage-sql';
 import { secondsOf, type StorageClock, SYSTEM_CLOCK } from '../../storage-clock';
 import { STORAGE_RULES, type StorageRules } from '../../storage-rules';
@@ -60,6 +61,10 @@ export abstract class SqlBackend implements StorageBackend {
     geminicli: credentialStatements(CREDENTIAL_TABLES.geminicli),
     antigravity: credentialStatements(CREDENTIAL_TABLES.antigravity),
   } satisfies Record<Namespace, CredentialStatements>;
+  private readonly rotation = {
+    geminicli: rotationStatements(CREDENTIAL_TABLES.geminicli),
+    antigravity: rotationStatements(CREDENTIAL_TABLES.antigravity),
+  };
   private writes = 0;
 
   private readonly nowSeconds: () => number;
@@ -110,6 +115,8 @@ export abstract class SqlBackend implements StorageBackend {
     const existed = await this.db.get(t.exists, [name]);
     const now = this.nowSeconds();
     await this.db.run(t.upsert, [name, JSON.stringify(data), null, now, now]);
+    // Raised even for a replaced credential: `existed` may be stale by the time of the upsert.
+    await this.db.run(this.rotation[ns].bumpNames);
     await this.bump();
     return { created: !existed };
   }
@@ -128,6 +135,7 @@ export abstract class SqlBackend implements StorageBackend {
     if (this.dialect.summaryTriggers)
       await this.db.run(FOLD_DELTAS, [CREDENTIAL_TABLES[ns], CREDENTIAL_TABLES[ns]]);
     const created = (await this.count(t.count)) - before;
+    await this.db.run(this.rotation[ns].bumpNames);
     await this.bump();
     return { created, updated: unique.size - created };
   }
@@ -143,12 +151,23 @@ export abstract class SqlBackend implements StorageBackend {
   }
 
   async deleteCredential(ns: Namespace, name: string) {
-    return this.changed(await this.db.run(this.tables[ns].delete, [name]));
+    const deleted = await this.db.run(this.tables[ns].delete, [name]);
+    if (deleted > 0) await this.db.run(this.rotation[ns].bumpNames);
+    return this.changed(deleted);
   }
 
   async listCredentialNames(ns: Namespace) {
-    const rows = await this.db.all<{ filename: string }>(this.tables[ns].listNames);
-    return rows.map((row) => row.filename);
+    return this.db.column<string>(this.tables[ns].listNames);
+  }
+
+  readRotationState(ns: Namespace, options: { now: number; namesMark?: string | null }) {
+    const names = () => this.listCredentialNames(ns);
+    // PostgreSQL hands out ids before commit: a row may show up below a known id, so no tails.
+    const serialized = this.kind === 'sqlite';
+    return readRotationState(this.db, this.dialect, this.rotation[ns], names, {
+      ...options,
+      serialized,
+    });
   }
 
   async getState(

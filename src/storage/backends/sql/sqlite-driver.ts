@@ -41,6 +41,16 @@ export class SqliteDriver implements SqlDriver {
     return this.prepare(sql).all(...params) as T[];
   }
 
+  async column<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    // Plucking is a mode of the cached statement: switched off again before anyone else runs it.
+    const statement = this.prepare(sql).pluck(true);
+    try {
+      return statement.all(...params) as T[];
+    } finally {
+      statement.pluck(false);
+    }
+  }
+
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
     return this.prepare(sql).get(...params) as T | undefined;
   }
