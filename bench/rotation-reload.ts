@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { Logger } from '@nestjs/common';
+import { Timers } from '../src/common/timers';
 import { SettingsService } from '../src/config/settings.service';
 import { CredentialRotation } from '../src/credentials/rotation/credential-rotation.service';
 import { ResultRecorder } from '../src/credentials/rotation/result-recorder.service';
@@ -81,7 +82,12 @@ async function measure(storage: StorageBackend, size: number): Promise<Record<st
   const changes = new StorageChanges(storage);
   const settings = new SettingsService(storage, changes);
   await settings.reload();
-  const rotation = new CredentialRotation(storage, changes, settings, new ResultRecorder(storage));
+  const rotation = new CredentialRotation(
+    storage,
+    changes,
+    settings,
+    new ResultRecorder(storage, new Timers()),
+  );
   const figures: Record<string, number> = {};
   const first = await timed(() => rotation.reload(NS));
   figures.first = first;
