@@ -15,6 +15,7 @@ import {
   STATE_FIELD as F,
 } from './keys';
 import type { RedisClient } from './client';
+import { INDEX_BACKFILL_LUA } from './index-upgrade';
 import { RESTORE_STATES_LUA, restoreItem } from './restore-script';
 import { SUMMARY_PAGE_LUA } from './summary-script';
 
@@ -67,27 +68,56 @@ const PRELUDE = `
     return nil
   end
 
+  -- Adds name to an index scored by order (see keys.ts): its score in the index, found with
+  -- ZSCORE. A name the index lacks is in no index (a state hash is only ever written with one).
+  local function addOrdered(key, index, name)
+    local order = redis.call('ZSCORE', index, name)
+    if order then redis.call('ZADD', key, order, name) end
+  end
+
   -- Takes name out of the problem indexes its state hash puts it in.
   local function unindexProblem(state, name, problemPrefix)
     local code = problemCode(state)
-    if code then redis.call('SREM', problemPrefix .. code, name) end
-    redis.call('SREM', problemPrefix .. '*', name)
+    if code then redis.call('ZREM', problemPrefix .. code, name) end
+    redis.call('ZREM', problemPrefix .. '*', name)
   end
 
   -- Takes name out of every index its state hash puts it in: disabled, error codes, cooldowns,
   -- problems.
   local function unindex(state, name, disabled, cooling, errorsPrefix, cooldownPrefix, problemPrefix)
     unindexProblem(state, name, problemPrefix)
-    redis.call('SREM', disabled, name)
+    redis.call('ZREM', disabled, name)
     redis.call('ZREM', cooling, name)
     for _, code in ipairs(storedCodes(state)) do
-      redis.call('SREM', errorsPrefix .. codeText(code), name)
+      redis.call('ZREM', errorsPrefix .. codeText(code), name)
     end
     for _, field in ipairs(redis.call('HKEYS', state)) do
       if string.sub(field, 1, ${CD.length}) == '${CD}' then
         redis.call('ZREM', cooldownPrefix .. string.sub(field, ${CD.length + 1}), name)
       end
     end
+  end
+
+  -- Puts name into every index its state hash puts it in: what unindex takes it out of.
+  local function reindex(state, name, index, disabled, cooling, errorsPrefix, cooldownPrefix,
+      problemPrefix)
+    if redis.call('HGET', state, '${F.disabled}') == '1' then addOrdered(disabled, index, name) end
+    for _, code in ipairs(storedCodes(state)) do
+      addOrdered(errorsPrefix .. codeText(code), index, name)
+    end
+    local code = problemCode(state)
+    if code then
+      addOrdered(problemPrefix .. code, index, name)
+      addOrdered(problemPrefix .. '*', index, name)
+    end
+    local fields = redis.call('HGETALL', state)
+    for i = 1, #fields, 2 do
+      if string.sub(fields[i], 1, ${CD.length}) == '${CD}' then
+        redis.call('ZADD', cooldownPrefix .. string.sub(fields[i], ${CD.length + 1}), fields[i + 1],
+          name)
+      end
+    end
+    rescoreCooling(state, cooling, name)
   end
 `;
 
@@ -137,8 +167,8 @@ const LUA = {
     return 1`,
 
   /**
-   * KEYS: state, disabled, version. ARGV: name, problem prefix, then (set|del, field, value) per
-   * field; a problem's value is its JSON, whose code names its index set.
+   * KEYS: state, disabled, version, index. ARGV: name, problem prefix, then (set|del, field,
+   * value) per field; a problem's value is its JSON, whose code names its index.
    */
   gcliUpdateState: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -147,14 +177,15 @@ const LUA = {
       if field == '${F.problem}' then
         unindexProblem(KEYS[1], ARGV[1], ARGV[2])
         if ARGV[i] == 'set' then
-          redis.call('SADD', ARGV[2] .. cjson.decode(value).code, ARGV[1])
-          redis.call('SADD', ARGV[2] .. '*', ARGV[1])
+          addOrdered(ARGV[2] .. cjson.decode(value).code, KEYS[4], ARGV[1])
+          addOrdered(ARGV[2] .. '*', KEYS[4], ARGV[1])
         end
       end
       if ARGV[i] == 'set' then redis.call('HSET', KEYS[1], field, value)
       else redis.call('HDEL', KEYS[1], field) end
       if field == '${F.disabled}' then
-        redis.call(value == '1' and 'SADD' or 'SREM', KEYS[2], ARGV[1])
+        if value == '1' then addOrdered(KEYS[2], KEYS[4], ARGV[1])
+        else redis.call('ZREM', KEYS[2], ARGV[1]) end
       end
     end
     if #ARGV > 2 then redis.call('INCR', KEYS[3]) end
@@ -174,7 +205,7 @@ const LUA = {
   gcliRecordSuccess: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
     for _, code in ipairs(storedCodes(KEYS[1])) do
-      redis.call('SREM', ARGV[3] .. codeText(code), ARGV[1])
+      redis.call('ZREM', ARGV[3] .. codeText(code), ARGV[1])
     end
     redis.call('HSET', KEYS[1], '${F.lastSuccess}', ARGV[2], '${F.errorCodes}', '[]')
     redis.call('HINCRBY', KEYS[1], '${F.callCount}', 1)
@@ -182,8 +213,8 @@ const LUA = {
     return 1`,
 
   /**
-   * KEYS: state, version, the code's error index, cooling, then the model's cooldown index when
-   * one is set. ARGV: name, code, errors prefix, how many codes to keep, then that model's
+   * KEYS: state, version, the code's error index, cooling, index, then the model's cooldown index
+   * when one is set. ARGV: name, code, errors prefix, how many codes to keep, then that model's
    * cooldown field and until.
    */
   gcliRecordFailure: `
@@ -196,18 +227,20 @@ const LUA = {
     codes[#codes + 1] = code
     local kept, first = {}, #codes - tonumber(ARGV[4]) + 1
     for i, c in ipairs(codes) do
-      if i < first then redis.call('SREM', ARGV[3] .. codeText(c), ARGV[1])
+      if i < first then redis.call('ZREM', ARGV[3] .. codeText(c), ARGV[1])
       else kept[#kept + 1] = codeText(c) end
     end
     redis.call('HSET', KEYS[1], '${F.errorCodes}', '[' .. table.concat(kept, ',') .. ']')
-    redis.call('SADD', KEYS[3], ARGV[1])
-    if KEYS[5] then
-      putCooldown(KEYS[1], KEYS[5], KEYS[4], ARGV[1], ARGV[5], ARGV[6])
+    addOrdered(KEYS[3], KEYS[5], ARGV[1])
+    if KEYS[6] then
+      putCooldown(KEYS[1], KEYS[6], KEYS[4], ARGV[1], ARGV[5], ARGV[6])
       redis.call('INCR', KEYS[2])
     end
     return 1`,
 
   gcliRestoreStates: RESTORE_STATES_LUA,
+
+  gcliIndexBackfill: INDEX_BACKFILL_LUA,
 
   gcliSummaryPage: SUMMARY_PAGE_LUA,
 
@@ -268,7 +301,7 @@ export const SCRIPTS = {
     if (patch.lastSuccess !== undefined) put(F.lastSuccess, patch.lastSuccess);
     if (patch.problem !== undefined) put(F.problem, encodeProblem(patch.problem));
     const args = [name, k.problemPrefix, ...ops];
-    return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version], args);
+    return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version, k.index], args);
   },
 
   setCooldown(
@@ -301,7 +334,7 @@ export const SCRIPTS = {
     rules: StorageRules,
   ) {
     const { code, modelKey: model, cooldownUntil: until } = input;
-    const keys = [k.state(name), k.version, k.errors(code), k.cooling];
+    const keys = [k.state(name), k.version, k.errors(code), k.cooling, k.index];
     const args = [name, String(code), k.errorsPrefix, String(rules.errorCodesKept)];
     if (model !== undefined && until !== undefined) {
       keys.push(k.cooldown(model));
@@ -315,10 +348,18 @@ export const SCRIPTS = {
     k: CredentialKeys,
     items: ReadonlyArray<{ name: string; state: CredentialState }>,
   ) {
-    const keys = [k.disabled, k.cooling, k.version, ...items.map((item) => k.state(item.name))];
+    const keys = [k.index, k.disabled, k.cooling, k.version];
+    keys.push(...items.map((item) => k.state(item.name)));
     const args = [k.errorsPrefix, k.cooldownPrefix, k.problemPrefix];
     for (const { name, state } of items) args.push(restoreItem(name, state));
     return call(c, 'gcliRestoreStates', keys, args);
+  },
+
+  indexBackfill(c: RedisClient, k: CredentialKeys, names: readonly string[]) {
+    const keys = [k.index, k.disabled, k.cooling, k.legacy.disabled, ...names.map(k.state)];
+    const { errorsPrefix, problemPrefix } = k.legacy;
+    const args = [k.errorsPrefix, k.cooldownPrefix, k.problemPrefix, errorsPrefix, problemPrefix];
+    return call(c, 'gcliIndexBackfill', keys, [...args, ...names]);
   },
 
   deleteConfig(c: RedisClient, s: SharedKeys, key: string) {
