@@ -52,6 +52,8 @@ export function credentialKeys(prefix: string, ns: Namespace, cluster = false) {
   return {
     /** ZSET of names, scored by insertion order. */
     index: `${base}index`,
+    /** ZSET a summary script fills and deletes within one call (see summary-script.ts). */
+    summaryScratch: `${base}summary-scratch`,
     /** Counter that hands out insertion orders. */
     seq: `${base}seq`,
     /** STRING: the version of the indexes' layout once every credential is indexed in it. */

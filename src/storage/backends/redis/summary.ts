@@ -36,7 +36,7 @@ export async function readSummary(
   if (filters.length === 0) {
     tx.zrange(k.index, offset, offset + limit - 1);
   } else {
-    const keys = [k.index, ...filters.map(([key]) => key)];
+    const keys = [k.index, k.summaryScratch, ...filters.map(([key]) => key)];
     const args = [String(offset), String(limit), String(now)];
     for (const [, kind, wanted] of filters) args.push(kind, wanted ? '1' : '0');
     (tx as unknown as Record<string, (...a: unknown[]) => unknown>).gcliSummaryPage(
