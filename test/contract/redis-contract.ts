@@ -13,6 +13,14 @@ import type {
   SummaryQuery,
 } from '../../src/storage/storage-backend.interface';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
+import {
+  CODES,
+  expectSummariesToFollowStates,
+  matches,
+  NOW,
+  picker,
+  randomChange,
+} from './redis-summary-check';
 import { describeStorageContract } from './storage-contract';
 import { connected, type StoreOptions } from './storage-target';
 
@@ -106,97 +114,6 @@ async function keySpace(): Promise<Record<string, string[]>> {
     }
     return space;
   });
-}
-
-const NOW = 1_800_000_000;
-const CODES = Array.from({ length: 14 }, (_, i) => 400 + i);
-
-type Pick = <T>(list: readonly T[]) => T;
-
-/** Deterministic pseudo-random choices (a linear congruential generator). */
-function picker(seed: number): Pick {
-  return (list) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return list[Math.floor((seed / 2 ** 31) * list.length)];
-  };
-}
-
-/** One state change of `name` drawn with `pick`: mostly failures, and some of every other kind. */
-async function randomChange(s: StorageBackend, name: string, pick: Pick): Promise<unknown> {
-  const code = pick(CODES);
-  const modelKey = pick(['pro', 'flash']);
-  const until = NOW + pick([-30, 30, 90]);
-  switch (pick(['fail', 'fail', 'fail', 'fail', 'cool', 'cool', 'ok', 'set', 'off', 'del'])) {
-    case 'fail':
-      return s.recordFailure('geminicli', name, { code });
-    case 'cool':
-      return s.recordFailure('geminicli', name, { code, modelKey, cooldownUntil: until });
-    case 'ok':
-      return s.recordSuccess('geminicli', name, pick([{}, { modelKey }]));
-    case 'set':
-      return s.setModelCooldown('geminicli', name, modelKey, pick([null, until]));
-    case 'off':
-      return s.updateState('geminicli', name, { disabled: pick([true, false]) });
-    default:
-      await s.deleteCredential('geminicli', name);
-      return s.upsertCredential('geminicli', name, { r: name });
-  }
-}
-
-/** Every combination of the summary's filters, at `now`. */
-function everyQuery(now: number): SummaryQuery[] {
-  const cooldowns: SummaryQuery[] = [{ cooldown: 'all' }];
-  for (const cooldown of ['in', 'out'] as const) {
-    for (const modelKey of [undefined, 'pro', 'flash']) cooldowns.push({ cooldown, modelKey });
-  }
-  return (['all', 'enabled', 'disabled'] as const).flatMap((status) =>
-    [undefined, 400, 404, 409, 413].flatMap((errorCode) =>
-      cooldowns.map((cooldown) => ({ status, errorCode, ...cooldown, now, limit: 100 })),
-    ),
-  );
-}
-
-/** Checks the answer to every summary query, at two times, against the credentials' states. */
-async function expectSummariesToFollowStates(s: StorageBackend) {
-  for (const now of [NOW, NOW + 30]) {
-    const states: Array<[string, CredentialState]> = [];
-    for (const name of await s.listCredentialNames('geminicli')) {
-      states.push([name, (await s.getState('geminicli', name, now))!]);
-    }
-    for (const query of everyQuery(now)) {
-      const expected = states.filter(([, state]) => matches(state, query)).map(([name]) => name);
-      const page = await s.summarize('geminicli', query);
-      const names = page.items.map((item) => item.name);
-      expect({ query, names, total: page.total }).toEqual({
-        query,
-        names: expected,
-        total: expected.length,
-      });
-      // Walked in small pages, the same names in the same order: each page starts where it must
-      // even when the names before it are skipped.
-      const walked: string[] = [];
-      for (let offset = 0; offset < expected.length; offset += PAGE_STEP) {
-        const part = await s.summarize('geminicli', { ...query, offset, limit: PAGE_STEP });
-        expect(part.total).toBe(expected.length);
-        walked.push(...part.items.map((item) => item.name));
-      }
-      expect({ query, walked }).toEqual({ query, walked: expected });
-    }
-  }
-}
-
-/** The page size of the walk in `expectSummariesToFollowStates`: small, and not a divisor of it. */
-const PAGE_STEP = 7;
-
-/** What the summary must answer, worked out from each credential's state. */
-function matches(state: CredentialState, q: SummaryQuery): boolean {
-  const { status = 'all', errorCode, cooldown = 'all', modelKey } = q;
-  if (status !== 'all' && state.disabled !== (status === 'disabled')) return false;
-  if (errorCode !== undefined && !state.errorCodes.includes(errorCode)) return false;
-  if (cooldown === 'all') return true;
-  const models = Object.keys(state.modelCooldowns);
-  const cooling = modelKey === undefined ? models.length > 0 : models.includes(modelKey);
-  return cooling === (cooldown === 'in');
 }
 
 /** The contract and the key-space cases, on the server the options name. */
@@ -310,17 +227,18 @@ export function describeRedisContract(options: RedisContractOptions) {
           );
           expect(mentions).toEqual([]);
           expect(space).toMatchObject({
-            'creds:disabled': ['kept.json'],
-            'creds:errors:429': ['kept.json'],
-            'creds:errors:500': ['kept.json'],
+            'creds:ordered:disabled': ['kept.json'],
+            'creds:ordered:errors:429': ['kept.json'],
+            'creds:ordered:errors:500': ['kept.json'],
             'creds:cooldown:pro': ['kept.json'],
             'creds:cooldown:flash:*': ['kept.json'],
             'creds:cooling': ['kept.json'],
           });
           expect(await s.deleteCredential('geminicli', 'kept.json')).toBe(true);
-          // With no credential left, every index is empty, so gone: only the counters remain (on a
-          // cluster the namespace counts its changes in its own slot).
-          const counters = ['creds:seq', cluster ? 'creds:version' : 'version'];
+          // With no credential left, every index is empty, so gone: only the counters and the
+          // layout markers remain (on a cluster the namespace counts its changes in its own slot).
+          const counters = ['ag_creds:indexed', 'creds:indexed', 'creds:seq'];
+          counters.push(cluster ? 'creds:version' : 'version');
           expect(Object.keys(await keySpace()).sort()).toEqual(counters);
         });
 
@@ -343,6 +261,88 @@ export function describeRedisContract(options: RedisContractOptions) {
           for (let round = 0; round < 4; round++) {
             for (let step = 0; step < 150; step++) await randomChange(s, pick(names), pick);
             await expectSummariesToFollowStates(s);
+          }
+        });
+
+        it('pages past long runs of filtered-out names, in order and with exact totals', async () => {
+          const s = ctx.storage;
+          const names = Array.from({ length: 60 }, (_, i) => `r${String(i).padStart(2, '0')}.json`);
+          await s.upsertCredentials(
+            'geminicli',
+            names.map((name) => ({ name, data: { r: name } })),
+          );
+          const problem = { code: 'no_project', message: 'none', at: NOW };
+          for (const [i, name] of names.entries()) {
+            // Runs of 25 and 12 disabled names, longer than a page; other filters across them.
+            if ((i >= 5 && i < 30) || (i >= 40 && i < 52)) {
+              await s.updateState('geminicli', name, { disabled: true });
+            }
+            if (i % 3 === 0) await s.recordFailure('geminicli', name, { code: 400 });
+            if (i % 10 === 7) await s.setModelCooldown('geminicli', name, 'pro', NOW + 60);
+            if (i === 8 || i === 56) await s.updateState('geminicli', name, { problem });
+          }
+          await expectSummariesToFollowStates(s);
+        });
+
+        it('indexes data written by a version with the older index layout on connect', async () => {
+          const s = ctx.storage;
+          // More credentials than the upgrade indexes per script call.
+          const names = Array.from({ length: 1100 }, (_, i) => `u${i}.json`);
+          await s.upsertCredentials(
+            'geminicli',
+            names.map((name) => ({ name, data: { r: name } })),
+          );
+          const pick = picker(11);
+          for (let step = 0; step < 300; step++) await randomChange(s, pick(names), pick);
+          // What the older version left: the ordered indexes as SETs under their old names.
+          await withClient(async (client) => {
+            for (const key of await keysUnder(client, storePrefix)) {
+              const [group, kind] = untagged(key).slice(storePrefix.length).split(':');
+              if (kind === 'indexed') await client.del(key);
+              if (kind !== 'ordered') continue;
+              await client.sadd(
+                key.replace(':ordered:', ':'),
+                ...(await client.zrange(key, 0, -1)),
+              );
+              await client.del(key);
+              expect(group).toMatch(/^(ag_)?creds$/);
+            }
+          });
+          expect(Object.keys(await keySpace())).toContain('creds:disabled');
+
+          const upgraded = await open(storePrefix);
+          try {
+            const states: Array<[string, CredentialState]> = [];
+            for (const name of await upgraded.listCredentialNames('geminicli')) {
+              states.push([name, (await upgraded.getState('geminicli', name, NOW))!]);
+            }
+            const queries: SummaryQuery[] = [
+              { status: 'disabled' },
+              { status: 'enabled', cooldown: 'out', problem: 'none' },
+              { errorCode: CODES[0] },
+              { problem: 'any' },
+              { problem: 'needs_reauth', status: 'enabled' },
+              { cooldown: 'in', modelKey: 'pro' },
+            ];
+            for (const query of queries) {
+              const expected = states.filter(([, state]) => matches(state, query));
+              const page = await upgraded.summarize('geminicli', {
+                ...query,
+                now: NOW,
+                limit: 2000,
+              });
+              expect({ query, names: page.items.map((item) => item.name) }).toEqual({
+                query,
+                names: expected.map(([name]) => name),
+              });
+              expect(page.total).toBe(expected.length);
+            }
+            const legacy = Object.keys(await keySpace()).filter((key) =>
+              /^(ag_)?creds:(disabled|errors:|problem:)/.test(key),
+            );
+            expect(legacy).toEqual([]);
+          } finally {
+            await upgraded.close();
           }
         });
       });

@@ -32,6 +32,7 @@ import {
   type RedisClient,
   type RedisTarget,
 } from './redis/client';
+import { upgradeIndexes } from './redis/index-upgrade';
 import { defineScripts, exec, SCRIPTS } from './redis/scripts';
 import { readSummary } from './redis/summary';
 import { redisUsage } from './redis/usage';
@@ -115,6 +116,15 @@ export class RedisBackend implements StorageBackend {
       });
     } catch (err) {
       throw this.unavailable(`cannot connect to ${REDIS_BACKEND_NAME} at`, err);
+    }
+    try {
+      // Data written by a version with the older index layout is indexed before anything reads it.
+      for (const k of Object.values(this.creds)) {
+        await this.run((c) => upgradeIndexes(c, k, (names) => SCRIPTS.indexBackfill(c, k, names)));
+      }
+    } catch (err) {
+      await this.close();
+      throw err;
     }
   }
 

@@ -37,16 +37,18 @@ export function groupBase(prefix: string, group: string, cluster: boolean): stri
  * The keys of one namespace. A name is only ever appended to a fixed prefix, never put into a
  * pattern, so `*`, `?`, `[`, `%`, `:` and unicode in names are plain characters.
  *
- * The disabled, error-code and cooldown indexes answer the summary's filters without reading any
- * state hash; the scripts in scripts.ts keep them in step with the hashes. Data written before the
- * error-code and cooldown indexes existed has none (those filters would miss it), and is not
- * migrated: no version without them was ever released.
+ * The disabled, error-code and problem indexes are ZSETs scored like the index (by insertion
+ * order), so the summary combines them with the index and one another on the server without
+ * reading them whole (see summary-script.ts); the cooldown indexes are scored by until, since
+ * whether a cooldown is over depends on when one asks. The scripts in scripts.ts keep every index
+ * in step with the state hashes; data written before the ordered indexes existed is indexed once
+ * on connect (see index-upgrade.ts), and `indexed` says that was done.
  */
 export function credentialKeys(prefix: string, ns: Namespace, cluster = false) {
   const base = `${groupBase(prefix, NAMESPACE_SEGMENT[ns], cluster)}:`;
-  const errorsPrefix = `${base}errors:`;
+  const errorsPrefix = `${base}ordered:errors:`;
   const cooldownPrefix = `${base}cooldown:`;
-  const problemPrefix = `${base}problem:`;
+  const problemPrefix = `${base}ordered:problem:`;
   return {
     /** ZSET of names, scored by insertion order. */
     index: `${base}index`,
@@ -54,9 +56,11 @@ export function credentialKeys(prefix: string, ns: Namespace, cluster = false) {
     summaryScratch: `${base}summary-scratch`,
     /** Counter that hands out insertion orders. */
     seq: `${base}seq`,
-    /** SET of the disabled names, so the summary's totals need no scan. */
-    disabled: `${base}disabled`,
-    /** SET of the names whose error codes include `code` (an integer, written as Lua's %d does). */
+    /** STRING: the version of the indexes' layout once every credential is indexed in it. */
+    indexed: `${base}indexed`,
+    /** ZSET of the disabled names, scored by order. */
+    disabled: `${base}ordered:disabled`,
+    /** ZSET of the names whose error codes include `code` (written as Lua's %d does), by order. */
     errors: (code: number) => `${errorsPrefix}${code}`,
     /** What `errors` puts before the code, for the scripts that find the codes in a state hash. */
     errorsPrefix,
@@ -70,12 +74,21 @@ export function credentialKeys(prefix: string, ns: Namespace, cluster = false) {
      */
     cooling: `${base}cooling`,
     /**
-     * SET of the names with a problem of that code; `problem(ANY_PROBLEM)` holds every name with
-     * a problem (`*` is no code's character, so no code's set can be named that).
+     * ZSET of the names with a problem of that code, by order; `problem(ANY_PROBLEM)` holds every
+     * name with a problem (`*` is no code's character, so no code's set can be named that).
      */
     problem: (code: string) => `${problemPrefix}${code}`,
     /** What `problem` puts before the code, for the scripts (see `errorsPrefix`). */
     problemPrefix,
+    /**
+     * Where versions before the ordered indexes kept them, as SETs: the upgrade deletes them.
+     * Nothing else is named under these (every index of a code is under `ordered:` now).
+     */
+    legacy: {
+      disabled: `${base}disabled`,
+      errorsPrefix: `${base}errors:`,
+      problemPrefix: `${base}problem:`,
+    },
     /** STRING: the credential's JSON, exactly as given. */
     data: (name: string) => `${base}data:${name}`,
     /** HASH: the credential's state, see STATE_FIELD. */

@@ -3,36 +3,27 @@ import { encodeProblem } from '../sql/credential-json';
 import { COOLDOWN_FIELD_PREFIX as CD, STATE_FIELD as F } from './keys';
 
 /**
- * KEYS: disabled, cooling, version, then the state hash per item.
+ * KEYS: index, disabled, cooling, version, then the state hash per item.
  * ARGV: errors prefix, cooldown prefix, problem prefix, then one item per state key (see
  * `restoreItem`).
  * Replaces each existing state hash and its index entries; a name without one is skipped.
  */
 export const RESTORE_STATES_LUA = `
-  for i = 1, #KEYS - 3 do
-    local state, item = KEYS[3 + i], cjson.decode(ARGV[3 + i])
+  for i = 1, #KEYS - 4 do
+    local state, item = KEYS[4 + i], cjson.decode(ARGV[3 + i])
     if redis.call('EXISTS', state) == 1 then
-      unindex(state, item.n, KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])
+      unindex(state, item.n, KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])
       redis.call('DEL', state)
       redis.call('HSET', state, '${F.disabled}', item.d, '${F.errorCodes}', item.cj,
         '${F.callCount}', item.k)
       if item.l then redis.call('HSET', state, '${F.lastSuccess}', item.l) end
       if item.e then redis.call('HSET', state, '${F.userEmail}', item.e) end
-      if item.p then
-        redis.call('HSET', state, '${F.problem}', item.p)
-        redis.call('SADD', ARGV[3] .. item.pc, item.n)
-        redis.call('SADD', ARGV[3] .. '*', item.n)
-      end
-      if item.d == '1' then redis.call('SADD', KEYS[1], item.n) end
-      for _, code in ipairs(item.c) do redis.call('SADD', ARGV[1] .. codeText(code), item.n) end
-      for _, pair in ipairs(item.m) do
-        redis.call('HSET', state, '${CD}' .. pair[1], pair[2])
-        redis.call('ZADD', ARGV[2] .. pair[1], pair[2], item.n)
-      end
-      rescoreCooling(state, KEYS[2], item.n)
+      if item.p then redis.call('HSET', state, '${F.problem}', item.p) end
+      for _, pair in ipairs(item.m) do redis.call('HSET', state, '${CD}' .. pair[1], pair[2]) end
+      reindex(state, item.n, KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])
     end
   end
-  if #KEYS > 3 then redis.call('INCR', KEYS[3]) end
+  if #KEYS > 4 then redis.call('INCR', KEYS[4]) end
   return 0`;
 
 /**
@@ -44,12 +35,10 @@ export function restoreItem(name: string, s: CredentialState): string {
     n: name,
     d: s.disabled ? '1' : '0',
     cj: JSON.stringify(s.errorCodes),
-    c: s.errorCodes,
     k: String(s.callCount),
     l: s.lastSuccess === null ? undefined : String(s.lastSuccess),
     e: s.userEmail ?? undefined,
     m: Object.entries(s.modelCooldowns).map(([key, until]) => [key, String(until)]),
     p: encodeProblem(s.problem ?? null) ?? undefined,
-    pc: s.problem?.code,
   });
 }

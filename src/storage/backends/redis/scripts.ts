@@ -7,89 +7,12 @@ import type {
 } from '../../storage-backend.interface';
 import type { StorageRules } from '../../storage-rules';
 import { encodeProblem } from '../sql/credential-json';
-import {
-  COOLDOWN_FIELD_PREFIX,
-  cooldownField,
-  type CredentialKeys,
-  type SharedKeys,
-  STATE_FIELD as F,
-} from './keys';
+import { cooldownField, type CredentialKeys, type SharedKeys, STATE_FIELD as F } from './keys';
 import type { RedisClient } from './client';
+import { INDEX_BACKFILL_LUA } from './index-upgrade';
+import { INDEX_PRELUDE_LUA } from './index-prelude';
 import { RESTORE_STATES_LUA, restoreItem } from './restore-script';
 import { SUMMARY_PAGE_LUA } from './summary-script';
-
-const CD = COOLDOWN_FIELD_PREFIX;
-
-/**
- * Lua functions the scripts share, put before each of them: they keep the error-code and cooldown
- * indexes (see keys.ts) in step with the state hash. The index keys of codes and models found in
- * a hash can only be made here, from the prefixes the caller passes (keys.ts owns their format);
- * every other key arrives in KEYS. Making keys in a script is fine on a cluster too: on one, every
- * prefix carries its group's hash tag, so the keys made land in the slot of the declared ones.
- */
-const PRELUDE = `
-  local function codeText(code) return string.format('%d', code) end
-
-  local function storedCodes(state)
-    return cjson.decode(redis.call('HGET', state, '${F.errorCodes}') or '[]')
-  end
-
-  -- Scores name in the cooling ZSET at its latest cooldown, or drops it when it has none left.
-  local function rescoreCooling(state, cooling, name)
-    local fields, latest, text = redis.call('HGETALL', state), nil, nil
-    for i = 1, #fields, 2 do
-      if string.sub(fields[i], 1, ${CD.length}) == '${CD}' then
-        local value = tonumber(fields[i + 1])
-        if latest == nil or value > latest then latest, text = value, fields[i + 1] end
-      end
-    end
-    if text then redis.call('ZADD', cooling, text, name) else redis.call('ZREM', cooling, name) end
-  end
-
-  -- Sets one model's cooldown field (to untilText; '' clears it) and both its index entries.
-  local function putCooldown(state, modelIndex, cooling, name, field, untilText)
-    if untilText == '' then
-      if redis.call('HDEL', state, field) == 0 then return end
-      redis.call('ZREM', modelIndex, name)
-    else
-      redis.call('HSET', state, field, untilText)
-      redis.call('ZADD', modelIndex, untilText, name)
-    end
-    rescoreCooling(state, cooling, name)
-  end
-
-  -- The code of the problem stored in a state hash, or nil.
-  local function problemCode(state)
-    local text = redis.call('HGET', state, '${F.problem}')
-    if not text then return nil end
-    local ok, value = pcall(cjson.decode, text)
-    if ok and type(value) == 'table' and type(value.code) == 'string' then return value.code end
-    return nil
-  end
-
-  -- Takes name out of the problem indexes its state hash puts it in.
-  local function unindexProblem(state, name, problemPrefix)
-    local code = problemCode(state)
-    if code then redis.call('SREM', problemPrefix .. code, name) end
-    redis.call('SREM', problemPrefix .. '*', name)
-  end
-
-  -- Takes name out of every index its state hash puts it in: disabled, error codes, cooldowns,
-  -- problems.
-  local function unindex(state, name, disabled, cooling, errorsPrefix, cooldownPrefix, problemPrefix)
-    unindexProblem(state, name, problemPrefix)
-    redis.call('SREM', disabled, name)
-    redis.call('ZREM', cooling, name)
-    for _, code in ipairs(storedCodes(state)) do
-      redis.call('SREM', errorsPrefix .. codeText(code), name)
-    end
-    for _, field in ipairs(redis.call('HKEYS', state)) do
-      if string.sub(field, 1, ${CD.length}) == '${CD}' then
-        redis.call('ZREM', cooldownPrefix .. string.sub(field, ${CD.length + 1}), name)
-      end
-    end
-  end
-`;
 
 /**
  * The work that takes more than one command. Every read-modify-write is a Lua script, so it runs
@@ -137,8 +60,8 @@ const LUA = {
     return 1`,
 
   /**
-   * KEYS: state, disabled, version. ARGV: name, problem prefix, then (set|del, field, value) per
-   * field; a problem's value is its JSON, whose code names its index set.
+   * KEYS: state, disabled, version, index. ARGV: name, problem prefix, then (set|del, field,
+   * value) per field; a problem's value is its JSON, whose code names its index.
    */
   gcliUpdateState: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -147,14 +70,15 @@ const LUA = {
       if field == '${F.problem}' then
         unindexProblem(KEYS[1], ARGV[1], ARGV[2])
         if ARGV[i] == 'set' then
-          redis.call('SADD', ARGV[2] .. cjson.decode(value).code, ARGV[1])
-          redis.call('SADD', ARGV[2] .. '*', ARGV[1])
+          addOrdered(ARGV[2] .. cjson.decode(value).code, KEYS[4], ARGV[1])
+          addOrdered(ARGV[2] .. '*', KEYS[4], ARGV[1])
         end
       end
       if ARGV[i] == 'set' then redis.call('HSET', KEYS[1], field, value)
       else redis.call('HDEL', KEYS[1], field) end
       if field == '${F.disabled}' then
-        redis.call(value == '1' and 'SADD' or 'SREM', KEYS[2], ARGV[1])
+        if value == '1' then addOrdered(KEYS[2], KEYS[4], ARGV[1])
+        else redis.call('ZREM', KEYS[2], ARGV[1]) end
       end
     end
     if #ARGV > 2 then redis.call('INCR', KEYS[3]) end
@@ -174,7 +98,7 @@ const LUA = {
   gcliRecordSuccess: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
     for _, code in ipairs(storedCodes(KEYS[1])) do
-      redis.call('SREM', ARGV[3] .. codeText(code), ARGV[1])
+      redis.call('ZREM', ARGV[3] .. codeText(code), ARGV[1])
     end
     redis.call('HSET', KEYS[1], '${F.lastSuccess}', ARGV[2], '${F.errorCodes}', '[]')
     redis.call('HINCRBY', KEYS[1], '${F.callCount}', ARGV[4])
@@ -182,8 +106,8 @@ const LUA = {
     return 1`,
 
   /**
-   * KEYS: state, version, the code's error index, cooling, then the model's cooldown index when
-   * one is set. ARGV: name, code, errors prefix, how many codes to keep, then that model's
+   * KEYS: state, version, the code's error index, cooling, index, then the model's cooldown index
+   * when one is set. ARGV: name, code, errors prefix, how many codes to keep, then that model's
    * cooldown field and until.
    */
   gcliRecordFailure: `
@@ -196,18 +120,20 @@ const LUA = {
     codes[#codes + 1] = code
     local kept, first = {}, #codes - tonumber(ARGV[4]) + 1
     for i, c in ipairs(codes) do
-      if i < first then redis.call('SREM', ARGV[3] .. codeText(c), ARGV[1])
+      if i < first then redis.call('ZREM', ARGV[3] .. codeText(c), ARGV[1])
       else kept[#kept + 1] = codeText(c) end
     end
     redis.call('HSET', KEYS[1], '${F.errorCodes}', '[' .. table.concat(kept, ',') .. ']')
-    redis.call('SADD', KEYS[3], ARGV[1])
-    if KEYS[5] then
-      putCooldown(KEYS[1], KEYS[5], KEYS[4], ARGV[1], ARGV[5], ARGV[6])
+    addOrdered(KEYS[3], KEYS[5], ARGV[1])
+    if KEYS[6] then
+      putCooldown(KEYS[1], KEYS[6], KEYS[4], ARGV[1], ARGV[5], ARGV[6])
       redis.call('INCR', KEYS[2])
     end
     return 1`,
 
   gcliRestoreStates: RESTORE_STATES_LUA,
+
+  gcliIndexBackfill: INDEX_BACKFILL_LUA,
 
   gcliSummaryPage: SUMMARY_PAGE_LUA,
 
@@ -228,7 +154,7 @@ type ScriptName = keyof typeof LUA;
 /** Registers every script on the client; ioredis then sends EVALSHA, falling back to EVAL once. */
 export function defineScripts(client: RedisClient): void {
   for (const [name, body] of Object.entries(LUA)) {
-    client.defineCommand(name, { lua: PRELUDE + body });
+    client.defineCommand(name, { lua: INDEX_PRELUDE_LUA + body });
   }
 }
 
@@ -268,7 +194,7 @@ export const SCRIPTS = {
     if (patch.lastSuccess !== undefined) put(F.lastSuccess, patch.lastSuccess);
     if (patch.problem !== undefined) put(F.problem, encodeProblem(patch.problem));
     const args = [name, k.problemPrefix, ...ops];
-    return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version], args);
+    return run(c, 'gcliUpdateState', [k.state(name), k.disabled, k.version, k.index], args);
   },
 
   setCooldown(
@@ -308,7 +234,7 @@ export const SCRIPTS = {
     rules: StorageRules,
   ) {
     const { code, modelKey: model, cooldownUntil: until } = input;
-    const keys = [k.state(name), k.version, k.errors(code), k.cooling];
+    const keys = [k.state(name), k.version, k.errors(code), k.cooling, k.index];
     const args = [name, String(code), k.errorsPrefix, String(rules.errorCodesKept)];
     if (model !== undefined && until !== undefined) {
       keys.push(k.cooldown(model));
@@ -322,10 +248,18 @@ export const SCRIPTS = {
     k: CredentialKeys,
     items: ReadonlyArray<{ name: string; state: CredentialState }>,
   ) {
-    const keys = [k.disabled, k.cooling, k.version, ...items.map((item) => k.state(item.name))];
+    const keys = [k.index, k.disabled, k.cooling, k.version];
+    keys.push(...items.map((item) => k.state(item.name)));
     const args = [k.errorsPrefix, k.cooldownPrefix, k.problemPrefix];
     for (const { name, state } of items) args.push(restoreItem(name, state));
     return call(c, 'gcliRestoreStates', keys, args);
+  },
+
+  indexBackfill(c: RedisClient, k: CredentialKeys, names: readonly string[]) {
+    const keys = [k.index, k.disabled, k.cooling, k.legacy.disabled, ...names.map(k.state)];
+    const { errorsPrefix, problemPrefix } = k.legacy;
+    const args = [k.errorsPrefix, k.cooldownPrefix, k.problemPrefix, errorsPrefix, problemPrefix];
+    return call(c, 'gcliIndexBackfill', keys, [...args, ...names]);
   },
 
   deleteConfig(c: RedisClient, s: SharedKeys, key: string) {

@@ -20,19 +20,19 @@ export async function readSummary(
   const { offset = 0, limit = 50, status = 'all', cooldown = 'all', errorCode, now } = query;
   const { problem } = query;
   // Each filter: its index key, its kind (see summary-script.ts) and whether a name must be in it.
-  const filters: Array<[key: string, kind: 's' | 'z', wanted: boolean]> = [];
-  if (status !== 'all') filters.push([k.disabled, 's', status === 'disabled']);
-  if (errorCode !== undefined) filters.push([k.errors(errorCode), 's', true]);
+  const filters: Array<[key: string, kind: 'o' | 'u', wanted: boolean]> = [];
+  if (status !== 'all') filters.push([k.disabled, 'o', status === 'disabled']);
+  if (errorCode !== undefined) filters.push([k.errors(errorCode), 'o', true]);
   if (cooldown !== 'all') {
     const index = query.modelKey === undefined ? k.cooling : k.cooldown(query.modelKey);
-    filters.push([index, 'z', cooldown === 'in']);
+    filters.push([index, 'u', cooldown === 'in']);
   }
   if (problem !== undefined) {
     const code = problem === 'any' || problem === 'none' ? ANY_PROBLEM : problem;
-    filters.push([k.problem(code), 's', problem !== 'none']);
+    filters.push([k.problem(code), 'o', problem !== 'none']);
   }
   // The stats need the disabled count alone; the page's names come in the same transaction.
-  const tx = c.multi().zcard(k.index).scard(k.disabled);
+  const tx = c.multi().zcard(k.index).zcard(k.disabled);
   if (filters.length === 0) {
     tx.zrange(k.index, offset, offset + limit - 1);
   } else {
