@@ -1,6 +1,6 @@
 /**
  * The reads the rotation index is built from (CredentialStore.readRotationState), answered from
- * the indexes the scripts keep: the disabled SET, the `cooling` ZSET (scored by each name's
+ * the indexes the scripts keep: the disabled ZSET, the `cooling` ZSET (scored by each name's
  * latest cooldown end) and the insertion-order ZSET, whose size and highest score make the names
  * mark. Every add takes a new score from the order counter (never reused) and every delete
  * shrinks the ZSET, both inside one script, so equal marks mean the same names.
@@ -21,7 +21,7 @@ export async function readRotationState(
     .multi()
     .zcard(k.index)
     .zrange(k.index, -1, -1, 'WITHSCORES')
-    .smembers(k.disabled)
+    .zrange(k.disabled, 0, -1)
     .zrangebyscore(k.cooling, `(${now}`, '+inf');
   // Scores come from a counter: the names scored above the known last one are those added since.
   if (Number.isFinite(knownLast)) tx.zrangebyscore(k.index, `(${knownLast}`, '+inf');
