@@ -75,9 +75,6 @@ export class ValidatedStorage implements StorageBackend {
   get kind() {
     return this.inner.kind;
   }
-  get capabilities() {
-    return this.inner.capabilities;
-  }
 
   async connect() {
     return this.call(() => this.inner.connect());

@@ -66,7 +66,6 @@ export interface MongoBackendOptions {
  */
 export class MongoBackend implements StorageBackend {
   readonly kind = 'mongodb' as const;
-  readonly capabilities = { indexedStateFilters: false };
   readonly classifyError = classifyMongoError;
   /** The database in use (see {@link MongoBackendOptions.database}). */
   readonly database: string;

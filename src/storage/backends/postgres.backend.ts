@@ -56,7 +56,6 @@ export function postgresTls(dsn: string): PostgresTls {
 /** PostgreSQL through TypeORM (pool and migrations) and node-postgres (pipelined statements). */
 export class PostgresBackend extends SqlBackend {
   readonly kind = 'postgresql' as const;
-  readonly capabilities = { indexedStateFilters: true };
   readonly classifyError = classifyPgError;
   private dataSource?: DataSource;
   private readonly pool: { min: number; max: number };

@@ -76,7 +76,6 @@ const CLOSED = `${REDIS_BACKEND_NAME} storage is closed (or was never connected)
  */
 export class RedisBackend implements StorageBackend {
   readonly kind = 'valkey' as const;
-  readonly capabilities = { indexedStateFilters: true };
   readonly classifyError = classifyRedisError;
   private client?: RedisClient;
   private readonly url: URL;

@@ -28,7 +28,6 @@ export interface SqliteBackendOptions {
 /** SQLite through TypeORM (connection and migrations) and better-sqlite3 (statements), in WAL mode. */
 export class SqliteBackend extends SqlBackend {
   readonly kind = 'sqlite' as const;
-  readonly capabilities = { indexedStateFilters: true };
   readonly classifyError = classifySqliteError;
   private dataSource?: DataSource;
   private readonly file: string;

@@ -10,25 +10,12 @@ import type {
   SummaryQuery,
 } from './credential.types';
 
-/** What a credential store does cheaply, declared so domain code picks a strategy by it. */
-export interface CredentialStoreCapabilities {
-  /**
-   * `true` when `summarize`'s `status: 'disabled'` and `cooldown: 'in'` filters read indexes the
-   * backend keeps, so reading the names and then only the disabled and cooling credentials beats
-   * one full listing; `false` (or no capabilities) when one full listing is cheaper.
-   */
-  readonly indexedStateFilters: boolean;
-}
-
 /**
  * The credentials of both namespaces: their data (secrets), their live state and the summaries
  * the rotation and the admin pages read. "Not found" is `null` or `false`, never an exception;
  * a backend that is down throws.
  */
 export interface CredentialStore {
-  /** What this store does cheaply; absent means nothing beyond the contract. */
-  readonly capabilities?: CredentialStoreCapabilities;
-
   /** Inserts or replaces a credential's data; an existing credential keeps its state. */
   upsertCredential(
     ns: Namespace,

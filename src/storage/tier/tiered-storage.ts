@@ -54,11 +54,6 @@ export class TieredStorage implements StorageBackend {
     return this.primary.kind;
   }
 
-  /** The primary decides how the rotation index is best loaded: the cache mirrors its answers. */
-  get capabilities() {
-    return this.primary.capabilities;
-  }
-
   /** Errors that reach the caller are the primary's: the cache's own are absorbed as "down". */
   classifyError(err: unknown): StorageErrorClass {
     return this.primary.classifyError?.(err) ?? 'failed';
