@@ -66,6 +66,19 @@ describe('driver error classification', () => {
     expect(classifyMongoError(server(91, 'shutdown in progress'))).toBe('unavailable');
     expect(classifyMongoError(server(2, 'bad value'))).toBe('failed');
   });
+
+  it('MongoDB: a dropped socket is unavailable whatever driver class carries it', () => {
+    const { mongo } = mongoose;
+    expect(classifyMongoError(new mongo.MongoError('read ECONNRESET'))).toBe('unavailable');
+    expect(classifyMongoError(new mongo.MongoServerError({ errmsg: 'write EPIPE' }))).toBe(
+      'unavailable',
+    );
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(classifyMongoError(new mongo.MongoError('wrapped', { cause: reset }))).toBe(
+      'unavailable',
+    );
+    expect(classifyMongoError(new mongo.MongoError('not ECONNRESETTING'))).toBe('failed');
+  });
 });
 
 function catchSync(op: () => unknown): unknown {

@@ -27,12 +27,22 @@ const CONFLICT_CODES = new Set([11000, 11001, 112]);
  */
 const BACKEND_AWAY = /connect|terminat|closed|socket|timed? ?out/i;
 
+/**
+ * A socket error's text inside a driver error of another class. A killed server under write
+ * load once surfaced as a 500 "read ECONNRESET" that no class or code above caught (the class
+ * was not logged); a dropped connection is never the caller's fault.
+ */
+const SOCKET_TEXT = /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)\b/;
+
 /** Reads a MongoDB driver error (FerretDB speaks the same protocol). */
 export function classifyMongoError(err: unknown): StorageErrorClass {
-  if (isNetworkError(err)) return 'unavailable';
+  if (isNetworkError(err) || isNetworkError((err as { cause?: unknown } | null)?.cause)) {
+    return 'unavailable';
+  }
   // MongoNetworkError covers its timeout subclass.
   if (err instanceof mongo.MongoNetworkError) return 'unavailable';
   if (err instanceof mongo.MongoError && AWAY_ERRORS.has(err.name)) return 'unavailable';
+  if (err instanceof mongo.MongoError && SOCKET_TEXT.test(err.message)) return 'unavailable';
   if (err instanceof mongo.MongoServerError) {
     const code = typeof err.code === 'number' ? err.code : undefined;
     if (code !== undefined && CONFLICT_CODES.has(code)) return 'conflict';
