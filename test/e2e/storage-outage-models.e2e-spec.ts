@@ -56,6 +56,12 @@ describeWithServers(['redis'])('model calls while storage is away', () => {
     expect(during).toEqual(Array(12).fill(200));
     expect(g.assist.calls().length).toBe(15);
 
+    // The calls' successes are gathered for up to 250 ms before their write is tried: once it
+    // fails they are held back, and the results say degraded too.
+    await waitFor(
+      'the gathered successes to be held back',
+      async () => (await health()).body.info.results.status === 'degraded',
+    );
     const degraded = await health();
     expect(degraded.status).toBe(200);
     expect(degraded.body.status).toBe('degraded');
