@@ -98,9 +98,9 @@ export async function benchTier(
       `round trip p50: Valkey PING ${ping.p50.toFixed(1)} µs, PostgreSQL getConfig ${select.p50.toFixed(1)} µs\n`,
     );
     console.log(
-      '| operation | against | tier p50 µs | baseline p50 µs | ratio p50 per round | median ratio p50 | ratio mean |',
+      '| operation | against | tier p50 µs | baseline p50 µs | ratio p50 per round | median ratio p50 | median ratio p50 over order pairs | ratio mean |',
     );
-    console.log('|---|---|---:|---:|---|---:|---:|');
+    console.log('|---|---|---:|---:|---|---:|---:|---:|');
     const groups = [
       { against: 'Valkey alone', tier: reads(tier), base: reads(valkey) },
       { against: 'PostgreSQL alone', tier: writes(tier), base: writes(postgres) },
