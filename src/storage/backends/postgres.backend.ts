@@ -5,6 +5,7 @@ import { StorageUnavailableError } from '../storage.errors';
 import { SQL_MIGRATIONS } from './sql/migrations';
 import { PgDriver } from './sql/pg-driver';
 import { classifyPgError } from './sql/pg-errors';
+import { migratePostgres } from './sql/run-migrations';
 import { SqlBackend } from './sql/sql.backend';
 import { POSTGRES_DIALECT } from './sql/sql-dialect';
 
@@ -84,7 +85,6 @@ export class PostgresBackend extends SqlBackend {
       type: 'postgres',
       url,
       migrations: SQL_MIGRATIONS,
-      migrationsRun: true,
       synchronize: false,
       logging: false,
       poolSize: this.pool.max,
@@ -101,6 +101,7 @@ export class PostgresBackend extends SqlBackend {
       },
     });
     await this.dataSource.initialize();
+    await migratePostgres(this.dataSource);
     return new PgDriver(poolOf(this.dataSource)!);
   }
 

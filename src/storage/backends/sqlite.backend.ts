@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { StorageUnavailableError } from '../storage.errors';
 import { SQL_MIGRATIONS } from './sql/migrations';
+import { migrateSqlite } from './sql/run-migrations';
 import { SqlBackend } from './sql/sql.backend';
 import { classifySqliteError } from './sql/sqlite-errors';
 import { SQLITE_DIALECT } from './sql/sql-dialect';
@@ -59,14 +60,13 @@ export class SqliteBackend extends SqlBackend {
       enableWAL: true,
       prepareDatabase: (db: Database) => registerSqliteFunctions(db),
       migrations: SQL_MIGRATIONS,
-      migrationsRun: true,
-      migrationsTransactionMode: 'each',
       synchronize: false,
       logging: false,
     });
     await this.dataSource.initialize();
     const db = (this.dataSource.driver as unknown as { databaseConnection: Database })
       .databaseConnection;
+    await migrateSqlite(this.dataSource, db);
     db.pragma('synchronous = NORMAL');
     return new SqliteDriver(db);
   }
