@@ -10,8 +10,8 @@ import { configureOperations } from './observability/operations.setup';
 /**
  * What the gateway sets on its Nest application besides the modules, shared by `main.ts` and the
  * tests' in-process app: proxy trust (so login throttling sees real client addresses behind a
- * reverse proxy), CORS for browser chat clients (credentials travel in headers, not cookies) and
- * the larger body limit of the model routes.
+ * reverse proxy), the operational layer (request observer, CORS, docs) and the larger body limit
+ * of the model routes.
  */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(ConfigService<GatewayEnv, true>);
@@ -31,7 +31,6 @@ export function configureApp(app: NestExpressApplication): void {
       return checkApiKey(request, flavorOfPath(req.url ?? '/'), settings.apiPassword().value).ok;
     }),
   );
-  app.enableCors({ origin: '*', exposedHeaders: ['Retry-After', 'Content-Disposition'] });
 }
 
 /**
