@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import { bearerToken } from '../auth/bearer-token';
 import { PanelSessions } from '../auth/panel-sessions.service';
 import type { GatewayEnv } from '../env/env.schema';
