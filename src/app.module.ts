@@ -38,13 +38,15 @@ import { UsageModule } from './usage/usage.module';
         };
       },
     }),
+    // First of the modules with routes: Express tries routes in the order they were added, so the
+    // model routes, which carry nearly all the traffic, match without trying the admin routes.
+    ApiModule,
     LifecycleModule,
     GatewayConfigModule,
     AuthModule,
     CredentialsModule,
     HealthModule,
     StorageInfoModule,
-    ApiModule,
     LogsModule,
     // The web control panel's static page and assets (the panel itself lives in panel/).
     PanelModule,
