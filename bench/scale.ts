@@ -3,7 +3,8 @@
  * each backend. For each: the import of all of them as ONE ZIP archive (time and the gateway's
  * peak RSS), RSS after the import, `/creds/status` pages with filters (slowest and median), the
  * streamed `download-all` (time, peak RSS), a restart (time to listening, RSS after start), and
- * RSS after a 64-client run of model calls against a lean fake upstream.
+ * RSS after a 64-client run of model calls against a lean fake upstream, and 20 s later (once the
+ * gateway has given the burst's garbage back, IDLE_GC_MB).
  * Run with `npm run build && npm run bench:scale`; BENCH_ONLY=sqlite,valkey,postgresql,mongodb
  * picks backends (MongoDB on FerretDB is slow at this size: not run unless named).
  *
@@ -203,6 +204,10 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
     const afterStart = rssMiB(gateway.child.pid!);
     const figures = await modelRun(gateway.url);
     const afterRun = rssMiB(gateway.child.pid!);
+    // Idle for two looks of 2 s, the gateway collects the burst's garbage (IDLE_GC_MB); V8 gives
+    // the pages back some 14 s later.
+    await sleep(20_000);
+    const afterIdle = rssMiB(gateway.child.pid!);
     await gateway.stop();
     return {
       kind,
@@ -215,6 +220,7 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
       startSeconds,
       afterStart,
       afterRun,
+      afterIdle,
       rps: figures.rps,
       errors: figures.errors,
     };
@@ -239,9 +245,10 @@ async function main() {
   const mib = (value: number) => `${value.toFixed(0)}`;
   console.log(
     '| backend | import (s) | import peak RSS | RSS after import | status median/max (ms) | ' +
-      'download-all (s) / peak RSS | start-up (s) | RSS after start | RSS after 64 clients | rps |',
+      'download-all (s) / peak RSS | start-up (s) | RSS after start | RSS after 64 clients | ' +
+      '20 s later | rps |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   try {
     for (const kind of ONLY) {
       const r = await benchBackend(kind, await envOf[kind](), upstream.url);
@@ -249,7 +256,7 @@ async function main() {
         `| ${kind} | ${r.importSeconds.toFixed(1)} | ${mib(r.importPeak)} | ${mib(r.afterImport)} | ` +
           `${r.status.medianMs.toFixed(1)} / ${r.status.maxMs.toFixed(1)} | ` +
           `${r.downloadSeconds.toFixed(1)} / ${mib(r.downloadPeak)} | ${r.startSeconds.toFixed(2)} | ` +
-          `${mib(r.afterStart)} | ${mib(r.afterRun)} | ${Math.round(r.rps)}${r.errors ? ` (${r.errors} errors)` : ''} |`,
+          `${mib(r.afterStart)} | ${mib(r.afterRun)} | ${mib(r.afterIdle)} | ${Math.round(r.rps)}${r.errors ? ` (${r.errors} errors)` : ''} |`,
       );
     }
   } finally {

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
  */
 export class InFlightRequests {
   private count = 0;
+  private started = 0;
   private draining = false;
   private readonly idleWaiters = new Set<() => void>();
   private readonly drainListeners = new Set<() => void>();
@@ -18,6 +19,7 @@ export class InFlightRequests {
    */
   enter(res: ServerResponse): void {
     this.count += 1;
+    this.started += 1;
     if (this.draining) res.setHeader('Connection', 'close');
   }
 
@@ -25,6 +27,11 @@ export class InFlightRequests {
   leave(): void {
     this.count -= 1;
     if (this.count === 0) for (const wake of this.idleWaiters) wake();
+  }
+
+  /** Requests counted since start: unchanged between two looks means none came meanwhile. */
+  get entered(): number {
+    return this.started;
   }
 
   /** Requests being answered now. */

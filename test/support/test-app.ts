@@ -34,6 +34,9 @@ export async function createTestApp(
   Object.assign(process.env, {
     CREDENTIALS_DIR: credentialsDir,
     STORAGE_STARTUP_RETRY_MS: '0',
+    // Its collections would run in the test runner's own heap, once per app; the gateways the
+    // process tests start (gateway-process.ts) run it.
+    IDLE_GC_MB: '0',
     ...env,
   });
   const [{ NestFactory }, { AppModule }, { STORAGE }] = await Promise.all([

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { Timers } from '../../common/timers';
+import { manualTimers } from '../../../test/support/manual-timers';
 import { SqliteBackend } from '../../storage/backends/sqlite.backend';
 import { ValidatedStorage } from '../../storage/validated-storage';
 import {
@@ -12,26 +12,6 @@ import {
   SUCCESS_BATCH_CALLS,
   SUCCESS_BATCH_MS,
 } from './result-recorder.service';
-
-/** Timers driven by hand: `fire()` runs what is due, as time passing would. */
-function manualTimers() {
-  const pending = new Set<{ run: () => void; ms: number }>();
-  const timers: Timers = {
-    setTimeout: (run, ms) => {
-      const entry = { run, ms };
-      pending.add(entry);
-      return entry;
-    },
-    clearTimeout: (handle) => void pending.delete(handle as { run: () => void; ms: number }),
-  };
-  const fire = () => {
-    for (const entry of [...pending]) {
-      pending.delete(entry);
-      entry.run();
-    }
-  };
-  return { timers, pending, fire };
-}
 
 /** On a real SQLite file, closed to play a storage outage and opened again. */
 describe('ResultRecorder', () => {
