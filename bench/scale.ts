@@ -3,7 +3,7 @@
  * each backend. For each: the import of all of them as ONE ZIP archive (time and the gateway's
  * peak RSS), RSS after the import, `/creds/status` pages with filters (slowest and median), the
  * streamed `download-all` (time, peak RSS), a restart (time to listening, RSS after start), and
- * RSS after a 64-client run of model calls against a lean fake upstream, and 20 s later (once the
+ * RSS after a 64-client run of model calls against a lean fake upstream, and 30 s later (once the
  * gateway has given the burst's garbage back, IDLE_GC_MB).
  * Run with `npm run build && npm run bench:scale`; BENCH_ONLY=sqlite,valkey,postgresql,mongodb
  * picks backends (MongoDB on FerretDB is slow at this size: not run unless named).
@@ -206,7 +206,7 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
     const afterRun = rssMiB(gateway.child.pid!);
     // Idle for two looks of 2 s, the gateway collects the burst's garbage (IDLE_GC_MB); V8 gives
     // the pages back some 14 s later.
-    await sleep(20_000);
+    await sleep(30_000);
     const afterIdle = rssMiB(gateway.child.pid!);
     await gateway.stop();
     return {
@@ -246,7 +246,7 @@ async function main() {
   console.log(
     '| backend | import (s) | import peak RSS | RSS after import | status median/max (ms) | ' +
       'download-all (s) / peak RSS | start-up (s) | RSS after start | RSS after 64 clients | ' +
-      '20 s later | rps |',
+      '30 s later | rps |',
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   try {

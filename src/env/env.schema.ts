@@ -90,7 +90,7 @@ export const envSchema = z.object({
   STORAGE_RECHECK_MS: integer(1_000, 3_600_000).default(30_000),
   HEALTH_TIMEOUT_MS: integer(50, 60_000).default(3_000),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(8_000),
-  IDLE_GC_MB: integer(0, 65_536).default(32),
+  IDLE_GC_MB: integer(0, 65_536).default(16),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   DOCS_PUBLIC: flag.default(false),
   LOG_FORMAT: z.enum(['text', 'json'], { message: 'must be text or json' }).default('text'),
