@@ -199,16 +199,26 @@ async function matchesPerBucket(
     for (const row of rows) matches.set(Number(row.bucket), Number(row.n));
     return matches;
   }
+  // The disabled credentials among those failing come from the maintained counts: listing them
+  // read half the table when half was disabled (83-92 ms at 100,000). The other failing clauses
+  // then count only enabled rows, which their own indexes find.
   const failing = new Map<number, number>();
-  if (filters.broad.length > 0) {
-    const union = filters.broad
-      .map((f) => `SELECT id, rotation_order FROM ${table} WHERE ${f.fails}`)
+  const byStatus = filters.broad.find((f) => f.fails === 'disabled = TRUE');
+  if (byStatus) for (const row of counts) failing.set(Number(row.bucket), Number(row.disabled));
+  const rest = filters.broad.filter((f) => f !== byStatus);
+  if (rest.length > 0) {
+    const enabledOnly = byStatus ? ' AND NOT disabled' : '';
+    const union = rest
+      .map((f) => `SELECT id, rotation_order FROM ${table} WHERE (${f.fails})${enabledOnly}`)
       .join(' UNION ');
     const rows = await db.all<BucketRow>(
       `SELECT ${BUCKET_OF} AS bucket, COUNT(*) AS n FROM (${union}) failing GROUP BY 1`,
-      filters.broad.flatMap((f) => f.failParams),
+      rest.flatMap((f) => f.failParams),
     );
-    for (const row of rows) failing.set(Number(row.bucket), Number(row.n));
+    for (const row of rows) {
+      const bucket = Number(row.bucket);
+      failing.set(bucket, (failing.get(bucket) ?? 0) + Number(row.n));
+    }
   }
   for (const row of counts) {
     const bucket = Number(row.bucket);
