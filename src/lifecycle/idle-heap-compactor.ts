@@ -48,11 +48,12 @@ export function processHeap(): HeapProbe {
  * 64-client run with 10,000 credentials, 36 MiB after a full collection). V8 shrinks it when it
  * sees the process idle, which a server rarely looks like: RSS stayed 60-100 MiB high.
  *
- * So, every {@link IDLE_CHECK_MS}: when no request came since the last look, none is in flight,
- * and the heap grew by IDLE_GC_MB or more since the last collection, one full collection runs.
- * It runs only while idle, so no request waits for it; a steady trickle of requests never
- * triggers it, and neither does growth that is real (the baseline follows the heap after each
- * collection). Measured after a 64-client run: RSS 205-233 MiB, 187-190 after the collection,
+ * So, every {@link IDLE_CHECK_MS}: when no request came since the last look and the heap grew by
+ * IDLE_GC_MB or more since the last collection, one full collection runs. Responses still open
+ * do not hold it back: a panel's live log tail or a long model stream would otherwise keep it off
+ * for hours, and a pause of a few tens of milliseconds is nothing to a stream or to a call waiting
+ * on Google. A steady flow of requests never triggers it, and neither does growth that is real
+ * (the baseline follows the heap after each collection). Measured after a 64-client run: RSS 205-233 MiB, 187-190 after the collection,
  * then 106-110 some 14 s later, when V8's memory reducer, which a full collection starts, gives
  * the emptied pages and most of the young generation back. Without it RSS stayed at 190-212.
  */
@@ -91,7 +92,7 @@ export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationS
   /** One look: collects when idle since the last look and grown past the threshold. */
   check(): void {
     const entered = this.inFlight.entered;
-    const idle = entered === this.lastEntered && this.inFlight.size === 0;
+    const idle = entered === this.lastEntered;
     this.lastEntered = entered;
     if (idle && this.heap.usedBytes() - this.baseline >= this.growthBytes) {
       this.heap.collect();
