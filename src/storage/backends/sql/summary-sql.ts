@@ -8,6 +8,8 @@ export interface BroadFilter {
   params: unknown[];
   fails: string;
   failParams: unknown[];
+  /** Set when the rows failing it are the ones the maintained counts hold (summary-counts.ts). */
+  failsCounted?: 'disabled';
 }
 
 /** The WHERE clauses of one summary query, split by how they are counted. */
@@ -51,7 +53,13 @@ export function summaryFilters(
     filters.broad.push(filter);
   };
   if (query.status === 'enabled') {
-    broad({ clause: 'disabled = FALSE', params: [], fails: 'disabled = TRUE', failParams: [] });
+    broad({
+      clause: 'disabled = FALSE',
+      params: [],
+      fails: 'disabled = TRUE',
+      failParams: [],
+      failsCounted: 'disabled',
+    });
   }
   if (query.status === 'disabled') narrow('disabled = TRUE');
   if (query.errorCode !== undefined) {
