@@ -68,7 +68,11 @@ describe('credential import over HTTP', () => {
       headers: t.auth,
       body: form,
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Record<string, any>,
+    };
   }
 
   async function post(path: string, body: unknown, contentType = 'application/json') {
@@ -446,12 +450,22 @@ describe('credential import over HTTP', () => {
       const before = (await names()).length;
       const writes = jest.spyOn(t.storage, 'upsertCredentials');
       const started = performance.now();
-      const { status, body } = await upload(parts);
+      const { status, headers, body } = await upload(parts);
       const seconds = (performance.now() - started) / 1000;
       expect(writes).toHaveBeenCalledTimes(1);
       writes.mockRestore();
       expect(status).toBe(200);
       expect(body.uploaded_count).toBe(10_000);
+      // The answer lists all 10,000 and is written as it is read, never built whole.
+      expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(headers.get('transfer-encoding')).toBe('chunked');
+      expect(body.results).toHaveLength(10_000);
+      expect(body.results[9_999]).toEqual({
+        filename: 'bulk-9999.json',
+        status: 'stored',
+        message: 'stored',
+      });
+      expect(body.message).toBe('Stored 10000 credential files');
       expect((await names()).length).toBe(before + 10_000);
       process.stdout.write(`10,000 files in one upload (SQLite): ${seconds.toFixed(2)} s\n`);
     }, 120_000);

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   HttpCode,
+  HttpStatus,
   Post,
   Req,
   UploadedFiles,
@@ -9,6 +10,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
+import { jsonAnswer } from '../../common/json-answer';
 import { JsonBody } from '../../common/json-body.guard';
 import { namespaceOfPath, withTwin } from '../namespace';
 import { CredentialImportService } from './credential-import.service';
@@ -41,6 +43,9 @@ const uploadOptions = {
  *   is_antigravity}`. The antigravity namespace is used when the path starts with
  *   `/antigravity/` OR `is_antigravity` is true. Answers `{success, imported, skipped, errors,
  *   results, message}`, 400 (same body) when nothing was imported.
+ *
+ * Both answers list every offered credential, 100,000 for a large archive: they are written as
+ * the client reads them, never built whole.
  */
 @Controller()
 export class CredentialImportController {
@@ -55,7 +60,8 @@ export class CredentialImportController {
     @UploadedFiles() files: UploadedCredentialFile[] | undefined,
   ) {
     try {
-      return await this.imports.upload(namespaceOfPath(req.path), files ?? []);
+      const report = await this.imports.upload(namespaceOfPath(req.path), files ?? []);
+      return importAnswer(report.uploaded_count, report);
     } finally {
       removeUploadedFiles(files ?? []);
     }
@@ -64,7 +70,14 @@ export class CredentialImportController {
   @Post(withTwin('creds/import-text'))
   @HttpCode(200)
   @JsonBody(IMPORT_TEXT_BODY)
-  importText(@Req() req: { path: string }, @Body() body: unknown) {
-    return this.imports.importText(namespaceOfPath(req.path), body);
+  async importText(@Req() req: { path: string }, @Body() body: unknown) {
+    const report = await this.imports.importText(namespaceOfPath(req.path), body);
+    return importAnswer(report.imported, report);
   }
+}
+
+/** An import that stored nothing failed: 400, with the same body (and its status) as a 200. */
+function importAnswer(stored: number, body: object): Response {
+  if (stored > 0) return jsonAnswer(HttpStatus.OK, body);
+  return jsonAnswer(HttpStatus.BAD_REQUEST, { statusCode: HttpStatus.BAD_REQUEST, ...body });
 }

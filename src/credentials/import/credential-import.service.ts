@@ -2,11 +2,11 @@ import { SettingsService } from '../../config/settings.service';
 import {
   BadRequestException,
   HttpException,
-  HttpStatus,
   Injectable,
   Logger,
   PayloadTooLargeException,
 } from '@nestjs/common';
+import { JsonList } from '../../common/json-answer';
 import type {
   CredentialData,
   CredentialStore,
@@ -51,21 +51,82 @@ export interface ImportResult {
   index?: number;
 }
 
+/**
+ * What `POST /auth/upload` answers; its route answers 400 with the same body when nothing was
+ * stored. `results` is made on demand, item by item, as the answer is written.
+ */
 export interface UploadResponse {
   uploaded_count: number;
   total_count: number;
-  results: ImportResult[];
+  results: JsonList<ImportResult>;
   message: string;
 }
 
+/** What `POST /creds/import-text` answers; 400 with the same body when nothing was imported. */
 export interface ImportTextResponse {
   success: boolean;
   imported: number;
   skipped: number;
-  errors: string[];
-  results: ImportResult[];
+  errors: JsonList<string>;
+  results: JsonList<ImportResult>;
   message: string;
 }
+
+/** How each offered credential fared: one byte per item, not one result object per item. */
+const VERDICT = { rejected: 0, replaced: 1, stored: 2, storedWithoutProject: 3 } as const;
+
+/**
+ * What one import did: how many credentials it stored, and a result per offered item, made
+ * from the item and its verdict when asked for (an answer listing 100,000 writes them as it
+ * goes).
+ */
+export class ImportReport {
+  constructor(
+    private readonly items: readonly ImportItem[],
+    private readonly verdicts: Uint8Array,
+    /** Credentials stored. */
+    readonly stored: number,
+  ) {}
+
+  /** Items offered. */
+  get total(): number {
+    return this.items.length;
+  }
+
+  /** Items rejected (invalid, or replaced by a later one of the same name). */
+  get rejected(): number {
+    return this.total - this.stored;
+  }
+
+  /** A result per offered item, in the order offered. */
+  readonly results = new JsonList(() => this.each());
+
+  /** The rejected items' results, in the order offered. */
+  readonly rejections = new JsonList(() => this.each(false));
+
+  private *each(stored?: boolean): Generator<ImportResult> {
+    for (const [i, item] of this.items.entries()) {
+      const verdict = this.verdicts[i];
+      const ok = verdict >= VERDICT.stored;
+      if (stored !== undefined && ok !== stored) continue;
+      const { filename, archive, entry, index } = item;
+      yield {
+        filename,
+        status: ok ? 'stored' : 'rejected',
+        message: MESSAGES[verdict] ?? item.reason!,
+        ...(archive === undefined ? {} : { archive, entry }),
+        ...(index === undefined ? {} : { index }),
+      };
+    }
+  }
+}
+
+const MESSAGES: Record<number, string> = {
+  [VERDICT.replaced]: 'replaced by a later file with the same name in this request',
+  [VERDICT.stored]: 'stored',
+  [VERDICT.storedWithoutProject]:
+    'stored; it has no project_id: discovering it now (see /creds/status)',
+};
 
 /**
  * Imports credential files (multipart uploads, pasted JSON, the start-up directory): validates
@@ -82,7 +143,7 @@ export class CredentialImportService {
     private readonly checks: CredentialChecks,
   ) {}
 
-  /** `POST /auth/upload`: `.json` files and `.zip` archives. 400 when nothing was stored. */
+  /** `POST /auth/upload`: `.json` files and `.zip` archives. */
   async upload(ns: Namespace, files: readonly UploadedCredentialFile[]): Promise<UploadResponse> {
     if (files.length === 0) {
       throw new BadRequestException(
@@ -90,48 +151,45 @@ export class CredentialImportService {
       );
     }
     const upload = uploadItems(files, this.settings.get('import_max_archive_entries'));
-    let results: ImportResult[];
+    let report: ImportReport;
     try {
-      results = await this.store(ns, upload.items);
+      report = await this.store(ns, upload.items);
     } finally {
       upload.close();
     }
-    const stored = countStored(results);
-    const response: UploadResponse = {
+    const { stored, total } = report;
+    this.logger.log(`Upload into ${ns}: ${stored} of ${total} credential files stored`);
+    return {
       uploaded_count: stored,
-      total_count: results.length,
-      results,
-      message: summary(stored, results.length, 'credential files'),
+      total_count: total,
+      results: report.results,
+      message: summary(stored, total, 'credential files'),
     };
-    this.logger.log(`Upload into ${ns}: ${stored} of ${results.length} credential files stored`);
-    if (stored === 0) throw failure(response);
-    return response;
   }
 
-  /** `POST /creds/import-text`: one credential or an array. 400 when nothing was imported. */
+  /** `POST /creds/import-text`: one credential or an array. */
   async importText(pathNs: Namespace, body: unknown): Promise<ImportTextResponse> {
     const { credentials, antigravity } = readOrFail(body);
     const ns = antigravity ? 'antigravity' : pathNs;
     const stored = needsStoredNames(credentials)
       ? new Set(await this.credentials.listCredentialNames(ns))
       : new Set<string>();
-    const results = await this.store(
+    const report = await this.store(
       ns,
       textImportItems(credentials, (name) => stored.has(name)),
     );
-    const imported = countStored(results);
-    const rejected = results.filter((r) => r.status === 'rejected');
-    const response: ImportTextResponse = {
+    const { stored: imported, total } = report;
+    this.logger.log(`Text import into ${ns}: ${imported} of ${total} credentials stored`);
+    return {
       success: imported > 0,
       imported,
-      skipped: rejected.length,
-      errors: rejected.map((r) => `item ${r.index}: ${r.message}`),
-      results,
-      message: summary(imported, results.length, 'credentials'),
+      skipped: report.rejected,
+      errors: new JsonList(function* () {
+        for (const r of report.rejections) yield `item ${r.index}: ${r.message}`;
+      }),
+      results: report.results,
+      message: summary(imported, total, 'credentials'),
     };
-    this.logger.log(`Text import into ${ns}: ${imported} of ${results.length} credentials stored`);
-    if (imported === 0) throw failure(response);
-    return response;
   }
 
   /**
@@ -141,34 +199,32 @@ export class CredentialImportService {
    * client gets the namespace's public one (the Gemini CLI's `oauth_creds.json` has none); one
    * without a project is marked `no_project` and its project discovered in the background.
    */
-  async store(ns: Namespace, items: readonly ImportItem[]): Promise<ImportResult[]> {
+  async store(ns: Namespace, items: readonly ImportItem[]): Promise<ImportReport> {
     const last = new Map<string, number>();
     items.forEach((item, i) => (item.data || item.load) && last.set(item.filename, i));
     let writes: Array<{ name: string; data: CredentialData }> = [];
     const projectless: string[] = [];
-    const results: ImportResult[] = [];
+    const verdicts = new Uint8Array(items.length);
+    let stored = 0;
     for (const [i, item] of items.entries()) {
-      const { filename, archive, entry, index } = item;
-      const where = {
-        ...(archive === undefined ? {} : { archive, entry }),
-        ...(index === undefined ? {} : { index }),
-      };
+      const { filename } = item;
       if (!item.data && !item.load) {
-        results.push({ filename, status: 'rejected', message: item.reason!, ...where });
+        verdicts[i] = VERDICT.rejected;
         continue;
       }
       if (last.get(filename) !== i) {
-        const message = 'replaced by a later file with the same name in this request';
-        results.push({ filename, status: 'rejected', message, ...where });
+        verdicts[i] = VERDICT.replaced;
         continue;
       }
       const data = withDefaultClient(ns, item.data ?? item.load!());
       writes.push({ name: filename, data });
-      if (!projectIdOf(data)) projectless.push(filename);
-      const message = projectIdOf(data)
-        ? 'stored'
-        : 'stored; it has no project_id: discovering it now (see /creds/status)';
-      results.push({ filename, status: 'stored', message, ...where });
+      stored++;
+      if (projectIdOf(data)) {
+        verdicts[i] = VERDICT.stored;
+      } else {
+        verdicts[i] = VERDICT.storedWithoutProject;
+        projectless.push(filename);
+      }
       // A batch at a time: memory holds one batch of credentials, however many are offered.
       if (writes.length === STORE_BATCH) {
         await this.credentials.upsertCredentials(ns, writes);
@@ -177,7 +233,7 @@ export class CredentialImportService {
     }
     if (writes.length > 0) await this.credentials.upsertCredentials(ns, writes);
     if (projectless.length > 0) await this.discoverLater(ns, projectless);
-    return results;
+    return new ImportReport(items, verdicts, stored);
   }
 
   /**
@@ -233,17 +289,9 @@ function readOrFail(body: unknown) {
   }
 }
 
-function countStored(results: readonly ImportResult[]): number {
-  return results.filter((r) => r.status === 'stored').length;
-}
-
 function summary(stored: number, total: number, what: string): string {
   if (total === 0)
     return `No ${what} found: only .json files and .zip archives of them are imported`;
   if (stored === total) return `Stored ${stored} ${what}`;
   return `Stored ${stored} of ${total} ${what}; ${total - stored} rejected (see results)`;
-}
-
-function failure(response: object): BadRequestException {
-  return new BadRequestException({ statusCode: HttpStatus.BAD_REQUEST, ...response });
 }

@@ -58,8 +58,8 @@ export class StartupImportService implements OnApplicationBootstrap {
     const files = await readFiles(dir, names);
     const fresh = files.filter((f) => f.bytes === undefined || marker[f.name] !== f.hash);
     const items: ImportItem[] = fresh.slice(0, IMPORT_LIMITS.maxFiles).map((f) => f.item);
-    const results = await this.imports.store(NAMESPACE, items);
-
+    const report = await this.imports.store(NAMESPACE, items);
+    const results = [...report.results];
     const stored = results.filter((r) => r.status === 'stored');
     const hashes = new Map(files.map((f) => [f.name, f.hash]));
     for (const result of stored) marker[result.filename] = hashes.get(result.filename)!;
