@@ -3,7 +3,8 @@
  * started on SQLite with 100 credentials, then the Gemini route (non-streaming, BENCH_CLIENTS
  * clients, default 64) is measured in BENCH_ROUNDS interleaved rounds (order reversed every other
  * round) so that drift in machine load weighs on all alike. Reports requests per second, the
- * ratio to the first build, p50/p99 and CPU milliseconds per request of each gateway process.
+ * ratio to the first build, p50/p99, CPU milliseconds per request and the peak RSS while measured
+ * of each gateway process.
  * Run with `npm run build && npm run bench:compare`.
  *
  * BENCH_BUILDS lists the builds, `;`-separated, each `name=path/to/main.js` optionally followed
@@ -90,13 +91,23 @@ async function main() {
     const offMain = gateways.map(() => 0);
     const perRound = gateways.map(() => [] as number[]);
     const cpuPerRound = gateways.map(() => [] as number[]);
+    const peakRss = gateways.map(() => 0);
     const order = [...gateways.keys()];
     for (let round = 0; round < ROUNDS; round++) {
       for (const i of round % 2 === 0 ? order : [...order].reverse()) {
         await run(pools[i], target(gateways[i].url), CLIENTS, WARMUP_MS);
         const before = cpuSeconds(gateways[i].pid);
         const threadsBefore = threadCpuSeconds(gateways[i].pid).others;
-        const sample = await run(pools[i], target(gateways[i].url), CLIENTS, SECONDS * 1000);
+        const sampler = setInterval(
+          () => (peakRss[i] = Math.max(peakRss[i], gateways[i].rssMiB() ?? 0)),
+          100,
+        );
+        const sample = await run(
+          pools[i],
+          target(gateways[i].url),
+          CLIENTS,
+          SECONDS * 1000,
+        ).finally(() => clearInterval(sampler));
         const used = cpuSeconds(gateways[i].pid) - before;
         cpu[i] += used;
         cpuPerRound[i].push((used * 1000) / Math.max(sample.latenciesMs.length, 1));
@@ -114,9 +125,9 @@ async function main() {
     );
     console.log(
       '| build | rps | ratio | median rps ratio by round | p50 | p99 | CPU ms/req | ' +
-        'median CPU ratio by round | of it off the main thread | errors |',
+        'median CPU ratio by round | of it off the main thread | peak RSS MiB | errors |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     // Ratios within each round (builds measured seconds apart) are steadier than whole-run ones.
     const medianRatio = (series: number[][], i: number) =>
       median(series[i].map((value, round) => value / series[0][round])).toFixed(2);
@@ -126,7 +137,8 @@ async function main() {
         `| ${list[i].name} | ${Math.round(f.rps)} | ${(f.rps / figures[0].rps).toFixed(2)} | ` +
           `${medianRatio(perRound, i)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ` +
           `${((cpu[i] * 1000) / Math.max(requests, 1)).toFixed(3)} | ${medianRatio(cpuPerRound, i)} | ` +
-          `${((offMain[i] * 1000) / Math.max(requests, 1)).toFixed(3)} | ${f.errors} |`,
+          `${((offMain[i] * 1000) / Math.max(requests, 1)).toFixed(3)} | ${peakRss[i].toFixed(0)} | ` +
+          `${f.errors} |`,
       );
     });
   } finally {
