@@ -7,6 +7,7 @@ import {
   PayloadTooLargeException,
 } from '@nestjs/common';
 import { JsonList } from '../../common/json-answer';
+import { LoopSlices } from '../../common/loop-slices';
 import type {
   CredentialData,
   CredentialStore,
@@ -150,7 +151,7 @@ export class CredentialImportService {
         'No files: send .json files or .zip archives in the multipart field "files"',
       );
     }
-    const upload = uploadItems(files, this.settings.get('import_max_archive_entries'));
+    const upload = await uploadItems(files, this.settings.get('import_max_archive_entries'));
     let report: ImportReport;
     try {
       report = await this.store(ns, upload.items);
@@ -198,6 +199,7 @@ export class CredentialImportService {
    * last one is stored and the earlier ones are reported as replaced. A credential without a
    * client gets the namespace's public one (the Gemini CLI's `oauth_creds.json` has none); one
    * without a project is marked `no_project` and its project discovered in the background.
+   * Archive entries are read again as they are stored, in slices (see LoopSlices).
    */
   async store(ns: Namespace, items: readonly ImportItem[]): Promise<ImportReport> {
     const last = new Map<string, number>();
@@ -205,8 +207,10 @@ export class CredentialImportService {
     let writes: Array<{ name: string; data: CredentialData }> = [];
     const projectless: string[] = [];
     const verdicts = new Uint8Array(items.length);
+    const slices = new LoopSlices();
     let stored = 0;
     for (const [i, item] of items.entries()) {
+      if (slices.due()) await slices.next();
       const { filename } = item;
       if (!item.data && !item.load) {
         verdicts[i] = VERDICT.rejected;
@@ -263,12 +267,12 @@ function needsStoredNames(credentials: readonly unknown[]): boolean {
   });
 }
 
-function uploadItems(
+async function uploadItems(
   files: readonly UploadedCredentialFile[],
   maxArchiveEntries: number,
-): UploadItems {
+): Promise<UploadItems> {
   try {
-    return itemsOfUpload(files, maxArchiveEntries);
+    return await itemsOfUpload(files, maxArchiveEntries);
   } catch (err) {
     if (err instanceof ArchiveLimitError) {
       throw new PayloadTooLargeException(`Upload refused: ${err.message}; nothing was stored`);

@@ -1,3 +1,4 @@
+import { LoopSlices } from '../../common/loop-slices';
 import type { CredentialData } from '../../storage/storage-backend.interface';
 import { parseCredentialJson, validateCredentialName } from '../credential-file';
 import { shown } from './display-name';
@@ -59,12 +60,14 @@ export interface UploadItems {
  * archives may hold at most `maxArchiveEntries` entries. Caps across the
  * whole upload throw {@link ArchiveLimitError}; an unreadable archive throws
  * {@link ArchiveError}, its message naming the archive. An archive in a temporary file is read
- * from it by offset, an entry at a time, and stays open until `close()`.
+ * from it by offset, an entry at a time, and stays open until `close()`. The entries are read in
+ * `slices` (100,000 take seconds), so the gateway goes on answering meanwhile.
  */
-export function itemsOfUpload(
+export async function itemsOfUpload(
   files: readonly UploadedCredentialFile[],
   maxArchiveEntries: number,
-): UploadItems {
+  slices = new LoopSlices(),
+): Promise<UploadItems> {
   const budget = { entries: maxArchiveEntries, cap: maxArchiveEntries };
   const inflate: InflateBudget = { remainingBytes: IMPORT_LIMITS.maxInflatedBytes };
   const items: ImportItem[] = [];
@@ -77,7 +80,7 @@ export function itemsOfUpload(
         continue;
       }
       try {
-        itemsOfArchive(file, open(file, opened), budget, inflate, items);
+        await itemsOfArchive(file, open(file, opened), budget, inflate, items, slices);
       } catch (err) {
         if (err instanceof ArchiveError) {
           throw new ArchiveError(
@@ -124,13 +127,14 @@ export function itemOfFile(
  * Appends the `*.json` entries of one archive to `items`, each validated (inflated, checked,
  * parsed) and its content dropped: a valid one is read again from `source` when it is stored.
  */
-function itemsOfArchive(
+async function itemsOfArchive(
   file: UploadedCredentialFile,
   source: ZipSource,
   budget: { entries: number; cap: number },
   inflate: InflateBudget,
   items: ImportItem[],
-): void {
+  slices: LoopSlices,
+): Promise<void> {
   const directory = zipDirectory(source);
   budget.entries -= directory.count;
   if (budget.entries < 0) {
@@ -141,6 +145,7 @@ function itemsOfArchive(
   }
   const archive = file.originalname;
   for (const entry of eachZipEntry(source, directory)) {
+    if (slices.due()) await slices.next();
     const segments = entry.path.split(/[\\/]/);
     const filename = segments[segments.length - 1];
     if (filename === '' || segments.includes('__MACOSX') || !/\.json$/i.test(filename)) continue;
