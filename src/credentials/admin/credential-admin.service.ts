@@ -11,6 +11,7 @@ import type { StorageSelection } from '../../storage/select-backend';
 import { InjectCredentialStore, InjectStorageSelection } from '../../storage/storage.decorators';
 import { StorageValidationError } from '../../storage/storage.errors';
 import type { AdminAction, StatusQuery } from './credential-admin.schema';
+import { LoopSlices } from '../../common/loop-slices';
 import { zipStream } from '../../common/zip-writer';
 import { credentialFiles } from './credential-files';
 import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
@@ -94,8 +95,15 @@ export class CredentialAdminService {
     return zipStream(credentialFiles(this.credentialsOf(ns, names)));
   }
 
+  /**
+   * The credentials of `names`, a page at a time, in slices (see LoopSlices): SQLite answers at
+   * once and a client on a fast link never makes the response wait, so without them the whole
+   * archive (2.7 s for 100,000) was made without letting any other request in.
+   */
   private async *credentialsOf(ns: Namespace, names: readonly string[]) {
+    const slices = new LoopSlices();
     for (let start = 0; start < names.length; start += ARCHIVE_PAGE) {
+      if (slices.due()) await slices.next();
       const page = names.slice(start, start + ARCHIVE_PAGE);
       const data = await mapConcurrent(page, ADMIN_CONCURRENCY, (name) =>
         this.credentials.getCredential(ns, name),
