@@ -234,11 +234,15 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
       return { kind, importSeconds, importPeak, importStallMs, afterImport, rest: undefined };
     }
     const status = await statusFigures(gateway.url, auth);
-    const [[, downloadSeconds], downloadPeak] = await peakDuring(gateway.child.pid!, () =>
-      timed(async () => {
-        const response = await fetch(`${gateway.url}/creds/download-all`, { headers: auth });
-        return (await response.arrayBuffer()).byteLength;
-      }),
+    const [[[, downloadSeconds], downloadPeak], downloadStallMs] = await longestWait(
+      gateway.url,
+      () =>
+        peakDuring(gateway.child.pid!, () =>
+          timed(async () => {
+            const response = await fetch(`${gateway.url}/creds/download-all`, { headers: auth });
+            return (await response.arrayBuffer()).byteLength;
+          }),
+        ),
     );
     await gateway.stop();
     gateway = await startGateway(full, dir.path);
@@ -262,6 +266,7 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
         status,
         downloadSeconds,
         downloadPeak,
+        downloadStallMs,
         startSeconds,
         afterStart,
         afterRun,
@@ -292,7 +297,7 @@ async function main() {
   console.log(
     '| backend | import (s) | import peak RSS | longest wait of a health check during import (ms) | ' +
       'RSS after import | status median/max (ms) | ' +
-      'download-all (s) / peak RSS | start-up (s) | RSS after start | RSS after 64 clients | ' +
+      'download-all (s) / peak RSS / longest wait of a health check (ms) | start-up (s) | RSS after start | RSS after 64 clients | ' +
       '30 s later | rps |',
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -308,7 +313,8 @@ async function main() {
       }
       console.log(
         `${head} ${r.status.medianMs.toFixed(1)} / ${r.status.maxMs.toFixed(1)} | ` +
-          `${r.downloadSeconds.toFixed(1)} / ${mib(r.downloadPeak)} | ${r.startSeconds.toFixed(2)} | ` +
+          `${r.downloadSeconds.toFixed(1)} / ${mib(r.downloadPeak)} / ${r.downloadStallMs.toFixed(0)} | ` +
+          `${r.startSeconds.toFixed(2)} | ` +
           `${mib(r.afterStart)} | ${mib(r.afterRun)} | ${mib(r.afterIdle)} | ${Math.round(r.rps)}${r.errors ? ` (${r.errors} errors)` : ''} |`,
       );
     }
