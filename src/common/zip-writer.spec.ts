@@ -26,6 +26,19 @@ describe('zipStream', () => {
     expect(new TextDecoder().decode(files['ünï €.json'])).toBe('{"b":2}');
   });
 
+  it('hands the archive over in chunks of about 64 KiB, not a chunk per record', async () => {
+    const list = Array.from({ length: 5_000 }, (_, i) => ({
+      name: `credential-${i}.json`,
+      data: bytes(`{"refresh_token":"r${i}","project_id":"p${i}"}`),
+    }));
+    const chunks: Buffer[] = [];
+    for await (const chunk of zipStream(filesOf(list))) chunks.push(chunk);
+    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    expect(chunks.length).toBeLessThanOrEqual(Math.ceil(total / (64 * 1024)) + 1);
+    for (const chunk of chunks.slice(0, -1)) expect(chunk.length).toBeGreaterThanOrEqual(64 * 1024);
+    expect(Object.keys(unzipSync(Buffer.concat(chunks)))).toHaveLength(5_000);
+  });
+
   it('writes ZIP64 records past 65,535 entries, so every entry can be found again', async () => {
     const list = Array.from({ length: 70_000 }, (_, i) => ({
       name: `c${i}.json`,

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { LoopSlices } from './loop-slices';
 
 /** One file of an archive being written. */
 export interface ZipFile {
@@ -27,13 +28,41 @@ interface Written {
   offset: number;
 }
 
+/** About how many bytes one chunk of the stream gathers: one write per few hundred entries. */
+const CHUNK_BYTES = 64 * 1024;
+
 /**
- * Writes a ZIP archive as a stream of chunks, one entry at a time, so memory holds one file and
- * the central directory, never the whole archive. Entries are stored (credential files are small:
- * deflating them costs more event-loop time than the bytes it saves). Past 65,535 entries or
- * 4 GiB it writes the ZIP64 records that readers need to find every entry.
+ * Writes a ZIP archive as a stream of chunks, one entry at a time, so memory holds about one chunk
+ * and the central directory, never the whole archive. Entries are stored (credential files are
+ * small: deflating them costs more event-loop time than the bytes it saves). Past 65,535 entries
+ * or 4 GiB it writes the ZIP64 records that readers need to find every entry.
+ *
+ * Small records are gathered into chunks of about {@link CHUNK_BYTES} (a chunk per record was
+ * 200,000 socket writes for 100,000 credentials), and the central directory is written in slices
+ * (see LoopSlices): a reader that keeps up never makes the stream wait, so it would otherwise be
+ * made in one stretch of the event loop (0.6 s at 100,000).
  */
 export async function* zipStream(files: AsyncIterable<ZipFile>): AsyncGenerator<Buffer> {
+  for await (const chunk of gathered(records(files))) yield chunk;
+}
+
+/** Joins small buffers into chunks of about {@link CHUNK_BYTES}. */
+async function* gathered(parts: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  for await (const part of parts) {
+    pending.push(part);
+    size += part.length;
+    if (size < CHUNK_BYTES) continue;
+    yield Buffer.concat(pending, size);
+    pending = [];
+    size = 0;
+  }
+  if (size > 0) yield Buffer.concat(pending, size);
+}
+
+/** The archive's records in order: each file's, then the central directory and end records. */
+async function* records(files: AsyncIterable<ZipFile>): AsyncGenerator<Buffer> {
   const written: Written[] = [];
   const { time, date } = dosDateTime(new Date());
   let offset = 0;
@@ -58,7 +87,9 @@ export async function* zipStream(files: AsyncIterable<ZipFile>): AsyncGenerator<
     offset += header.length + name.length + size;
   }
   const start = offset;
+  const slices = new LoopSlices();
   for (const entry of written) {
+    if (slices.due()) await slices.next();
     const chunk = centralHeader(entry, time, date);
     offset += chunk.length;
     yield chunk;
