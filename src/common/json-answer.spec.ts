@@ -68,4 +68,25 @@ describe('jsonAnswer', () => {
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await answer.json()).toEqual({ statusCode: 400, results: [{ a: 1 }] });
   });
+
+  it('closes the list when the client leaves, so what makes it is released', async () => {
+    let made = 0;
+    let closed = false;
+    const items = function* () {
+      try {
+        for (let i = 0; i < 100_000; i++) {
+          made++;
+          yield { filename: `credential-${i}.json` };
+        }
+      } finally {
+        closed = true;
+      }
+    };
+    const answer = jsonAnswer(200, { results: new JsonList(items) });
+    const reader = answer.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(closed).toBe(true);
+    expect(made).toBeLessThan(10_000);
+  });
 });

@@ -61,6 +61,10 @@ export function jsonAnswer(status: number, value: object): Response {
       if (next.done) controller.close();
       else controller.enqueue(Buffer.from(next.value));
     },
+    // The client left: the rest is never made.
+    cancel() {
+      chunks.return(undefined);
+    },
   });
   return new Response(body, {
     status,
