@@ -119,6 +119,11 @@ export class ValidatedStorage implements StorageBackend {
     checkName(name);
     return this.call(() => this.inner.getCredential(ns, name));
   }
+  async getCredentials(ns: Namespace, names: readonly string[]) {
+    checkNamespace(ns, this.rules);
+    names.forEach(checkName);
+    return this.call(() => this.inner.getCredentials(ns, names));
+  }
   async deleteCredential(ns: Namespace, name: string) {
     checkNamespace(ns, this.rules);
     checkName(name);

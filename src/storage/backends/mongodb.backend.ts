@@ -154,6 +154,24 @@ export class MongoBackend implements StorageBackend {
     return doc.credential_data ?? {};
   }
 
+  async getCredentials(ns: Namespace, names: readonly string[]) {
+    const found = new Map<string, CredentialData>();
+    if (names.length === 0) return found;
+    const projection = { credential_data: 1, credential_json: 1 };
+    const docs = await this.s
+      .credentials(ns)
+      .find({ _id: { $in: [...names] } }, { projection })
+      .toArray();
+    for (const doc of docs) {
+      const data =
+        doc.credential_json !== undefined
+          ? (JSON.parse(doc.credential_json) as CredentialData)
+          : (doc.credential_data ?? {});
+      found.set(doc._id, data);
+    }
+    return found;
+  }
+
   async deleteCredential(ns: Namespace, name: string) {
     const remove = () => this.s.credentials(ns).deleteOne({ _id: name });
     const { deletedCount } = await this.s.exclusive(CREDENTIAL_COLLECTIONS[ns], name, remove);

@@ -186,6 +186,18 @@ export class RedisBackend implements StorageBackend {
     return json === null ? null : (JSON.parse(json) as CredentialData);
   }
 
+  async getCredentials(ns: Namespace, names: readonly string[]) {
+    const found = new Map<string, CredentialData>();
+    if (names.length === 0) return found;
+    // One MGET: the data keys of a namespace share a hash tag, so a cluster serves it too.
+    const keys = names.map((name) => this.creds[ns].data(name));
+    const values = await this.run((c) => c.mget(keys));
+    values.forEach((json, i) => {
+      if (json !== null) found.set(names[i], JSON.parse(json) as CredentialData);
+    });
+    return found;
+  }
+
   async deleteCredential(ns: Namespace, name: string) {
     return this.run((c) => SCRIPTS.delete(c, this.creds[ns], name));
   }

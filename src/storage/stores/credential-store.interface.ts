@@ -35,6 +35,11 @@ export interface CredentialStore {
   updateCredentialData(ns: Namespace, name: string, data: CredentialData): Promise<boolean>;
   /** The credential's data, or `null` when no credential has exactly this name. */
   getCredential(ns: Namespace, name: string): Promise<CredentialData | null>;
+  /**
+   * The data of those of `names` that exist, in one query or round trip (a page of an export:
+   * callers ask for at most a few hundred at a time); names that do not exist are left out.
+   */
+  getCredentials(ns: Namespace, names: readonly string[]): Promise<Map<string, CredentialData>>;
   /** Removes the credential and its state; `false` when it did not exist. */
   deleteCredential(ns: Namespace, name: string): Promise<boolean>;
   /** All names, disabled ones included, in insertion order. */

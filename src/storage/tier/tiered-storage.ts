@@ -94,6 +94,10 @@ export class TieredStorage implements StorageBackend {
     const load = () => this.primary.getCredential(ns, name);
     return readThrough(this.cache, jsonItem(this.cache.keys.data(ns, name), VALUE_FIELD, load));
   }
+  /** From the primary: a page of an export is read once, and would only churn the cache. */
+  getCredentials(ns: Namespace, names: readonly string[]) {
+    return this.primary.getCredentials(ns, names);
+  }
   deleteCredential(ns: Namespace, name: string) {
     return this.write(this.primary.deleteCredential(ns, name), this.listed(ns, [name]), Boolean);
   }

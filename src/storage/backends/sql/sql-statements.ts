@@ -34,6 +34,8 @@ export function credentialStatements(table: string) {
       ` updated_at = excluded.updated_at`,
     count: `SELECT COUNT(*) AS n FROM ${table}`,
     getData: `SELECT credential_data FROM ${table} WHERE filename = ?`,
+    getDataOf: (count: number) =>
+      `SELECT filename, credential_data FROM ${table} WHERE filename IN (${Array(count).fill('?').join(', ')})`,
     setData: `UPDATE ${table} SET credential_data = ?, updated_at = ? WHERE filename = ?`,
     setProblem: `UPDATE ${table} SET problem = ?, updated_at = ? WHERE filename = ?`,
     delete: `DELETE FROM ${table} WHERE filename = ?`,

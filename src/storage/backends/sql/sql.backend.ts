@@ -150,6 +150,19 @@ export abstract class SqlBackend implements StorageBackend {
     return row ? (this.dialect.decodeJson(row.credential_data) as CredentialData) : null;
   }
 
+  async getCredentials(ns: Namespace, names: readonly string[]) {
+    const found = new Map<string, CredentialData>();
+    if (names.length === 0) return found;
+    const rows = await this.db.all<{ filename: string; credential_data: unknown }>(
+      this.tables[ns].getDataOf(names.length),
+      [...names],
+    );
+    for (const row of rows) {
+      found.set(row.filename, this.dialect.decodeJson(row.credential_data) as CredentialData);
+    }
+    return found;
+  }
+
   async deleteCredential(ns: Namespace, name: string) {
     const deleted = await this.db.run(this.tables[ns].delete, [name]);
     if (deleted > 0) await this.db.run(this.rotation[ns].bumpNames);

@@ -49,6 +49,28 @@ export function credentialGroup(ctx: ContractContext) {
       expect((await ctx.storage.getState('geminicli', 'a_b.json'))?.errorCodes).toEqual([]);
     });
 
+    it('reads many credentials at once: those that exist, by exact name, in one namespace', async () => {
+      const names = Array.from({ length: 500 }, (_, i) => `page-${i}.json`);
+      await ctx.storage.upsertCredentials(
+        'geminicli',
+        names.map((name, i) => ({ name, data: cred(i) })),
+      );
+      await ctx.storage.upsertCredential('geminicli', '%.json', cred('pct'));
+      await ctx.storage.upsertCredential('antigravity', 'other.json', cred('ag'));
+      expect(await ctx.storage.getCredentials('geminicli', [])).toEqual(new Map());
+      const asked = [...names, 'missing.json', '%', 'other.json', '%.json'];
+      const found = await ctx.storage.getCredentials('geminicli', asked);
+      expect(found.size).toBe(501);
+      expect(found.get('page-0.json')).toEqual(cred(0));
+      expect(found.get('page-499.json')).toEqual(cred(499));
+      expect(found.get('%.json')).toEqual(cred('pct'));
+      expect(found.has('missing.json')).toBe(false);
+      expect(found.has('%')).toBe(false);
+      expect(found.has('other.json')).toBe(false);
+      const few = await ctx.storage.getCredentials('antigravity', ['other.json', 'page-1.json']);
+      expect([...few]).toEqual([['other.json', cred('ag')]]);
+    });
+
     it('keeps unicode and very long names intact', async () => {
       const unicode = '凭证-😀-ünïcødé.json';
       const long = `${'n'.repeat(1000)}.json`;
@@ -57,6 +79,8 @@ export function credentialGroup(ctx: ContractContext) {
       expect(await ctx.storage.getCredential('geminicli', unicode)).toEqual(cred('u'));
       expect(await ctx.storage.getCredential('geminicli', long)).toEqual(cred('l'));
       expect(await ctx.storage.getCredential('geminicli', long.slice(1))).toBeNull();
+      const both = await ctx.storage.getCredentials('geminicli', [unicode, long, long.slice(1)]);
+      expect(Object.fromEntries(both)).toEqual({ [unicode]: cred('u'), [long]: cred('l') });
       expect(await ctx.storage.listCredentialNames('geminicli')).toEqual([unicode, long]);
     });
 
