@@ -102,13 +102,13 @@ export class CliStore implements TransferSource {
     for (let offset = 0; ; offset += size) {
       const page = await this.storage.summarize(ns, { offset, limit: size, now: 0 });
       if (page.items.length === 0) return;
-      const data = await mapConcurrent(page.items, READ_PARALLELISM, (item) =>
-        this.storage.getCredential(ns, item.name),
-      );
+      const names = page.items.map((item) => item.name);
+      const data = await this.storage.getCredentials(ns, names);
       const items: TransferItem[] = [];
-      page.items.forEach(({ name, order: _order, ...state }, i) => {
+      page.items.forEach(({ name, order: _order, ...state }) => {
         // A credential deleted between the two reads is left out, not invented.
-        if (data[i]) items.push({ name, data: data[i], state });
+        const found = data.get(name);
+        if (found) items.push({ name, data: found, state });
       });
       yield items;
       if (page.items.length < size) return;

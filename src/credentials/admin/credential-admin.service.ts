@@ -105,12 +105,11 @@ export class CredentialAdminService {
     for (let start = 0; start < names.length; start += ARCHIVE_PAGE) {
       if (slices.due()) await slices.next();
       const page = names.slice(start, start + ARCHIVE_PAGE);
-      const data = await mapConcurrent(page, ADMIN_CONCURRENCY, (name) =>
-        this.credentials.getCredential(ns, name),
-      );
-      for (let i = 0; i < page.length; i++) {
-        const found = data[i];
-        if (found) yield { name: page[i], data: found };
+      // One query or round trip per page; a credential deleted meanwhile is left out.
+      const data = await this.credentials.getCredentials(ns, page);
+      for (const name of page) {
+        const found = data.get(name);
+        if (found) yield { name, data: found };
       }
     }
   }
