@@ -14,7 +14,7 @@ import type { AdminAction, StatusQuery } from './credential-admin.schema';
 import { LoopSlices } from '../../common/loop-slices';
 import { zipStream } from '../../common/zip-writer';
 import { credentialFiles } from './credential-files';
-import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
+import { ADMIN_CONCURRENCY, CREDENTIAL_PAGE, mapConcurrent } from './map-concurrent';
 
 const DONE: Record<AdminAction, string> = {
   enable: 'Enabled',
@@ -33,7 +33,6 @@ export function credentialNotFound(ns: Namespace, name: string): NotFoundExcepti
  * show or export their data (secrets on purpose), enable, disable and delete them.
  */
 /** Credentials read per step while an archive streams out. */
-const ARCHIVE_PAGE = 500;
 
 @Injectable()
 export class CredentialAdminService {
@@ -102,9 +101,9 @@ export class CredentialAdminService {
    */
   private async *credentialsOf(ns: Namespace, names: readonly string[]) {
     const slices = new LoopSlices();
-    for (let start = 0; start < names.length; start += ARCHIVE_PAGE) {
+    for (let start = 0; start < names.length; start += CREDENTIAL_PAGE) {
       if (slices.due()) await slices.next();
-      const page = names.slice(start, start + ARCHIVE_PAGE);
+      const page = names.slice(start, start + CREDENTIAL_PAGE);
       // One query or round trip per page; a credential deleted meanwhile is left out.
       const data = await this.credentials.getCredentials(ns, page);
       for (const name of page) {
