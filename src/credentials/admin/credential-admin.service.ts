@@ -11,10 +11,10 @@ import type { StorageSelection } from '../../storage/select-backend';
 import { InjectCredentialStore, InjectStorageSelection } from '../../storage/storage.decorators';
 import { StorageValidationError } from '../../storage/storage.errors';
 import type { AdminAction, StatusQuery } from './credential-admin.schema';
-import { LoopSlices } from '../../common/loop-slices';
 import { zipStream } from '../../common/zip-writer';
 import { credentialFiles } from './credential-files';
-import { ADMIN_CONCURRENCY, CREDENTIAL_PAGE, mapConcurrent } from './map-concurrent';
+import { withCredentialData } from './credential-pages';
+import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
 
 const DONE: Record<AdminAction, string> = {
   enable: 'Enabled',
@@ -32,8 +32,6 @@ export function credentialNotFound(ns: Namespace, name: string): NotFoundExcepti
  * What the admin routes do with stored credentials: list their state (never their secrets),
  * show or export their data (secrets on purpose), enable, disable and delete them.
  */
-/** Credentials read per step while an archive streams out. */
-
 @Injectable()
 export class CredentialAdminService {
   constructor(
@@ -94,22 +92,9 @@ export class CredentialAdminService {
     return zipStream(credentialFiles(this.credentialsOf(ns, names)));
   }
 
-  /**
-   * The credentials of `names`, a page at a time, in slices (see LoopSlices): SQLite answers at
-   * once and a client on a fast link never makes the response wait, so without them the whole
-   * archive (2.7 s for 100,000) was made without letting any other request in.
-   */
   private async *credentialsOf(ns: Namespace, names: readonly string[]) {
-    const slices = new LoopSlices();
-    for (let start = 0; start < names.length; start += CREDENTIAL_PAGE) {
-      if (slices.due()) await slices.next();
-      const page = names.slice(start, start + CREDENTIAL_PAGE);
-      // One query or round trip per page; a credential deleted meanwhile is left out.
-      const data = await this.credentials.getCredentials(ns, page);
-      for (const name of page) {
-        const found = data.get(name);
-        if (found) yield { name, data: found };
-      }
+    for await (const [name, data] of withCredentialData(this.credentials, ns, names, String)) {
+      yield { name, data };
     }
   }
 

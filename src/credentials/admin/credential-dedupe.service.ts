@@ -5,8 +5,8 @@ import type {
   CredentialStore,
 } from '../../storage/storage-backend.interface';
 import { InjectCredentialStore } from '../../storage/storage.decorators';
-import { LoopSlices } from '../../common/loop-slices';
-import { ADMIN_CONCURRENCY, CREDENTIAL_PAGE, mapConcurrent } from './map-concurrent';
+import { withCredentialData } from './credential-pages';
+import { ADMIN_CONCURRENCY, mapConcurrent } from './map-concurrent';
 import { summarizeAll } from '../rotation/index-loader';
 
 /** Summary rows read per round trip while collecting every credential's state. */
@@ -29,21 +29,13 @@ export class CredentialDedupeService {
     const summaries = await this.allSummaries(ns);
     // A page of credentials at a time: memory holds their refresh tokens, not all their data.
     const byToken = new Map<string, CredentialSummary[]>();
-    const slices = new LoopSlices();
-    for (let start = 0; start < summaries.length; start += CREDENTIAL_PAGE) {
-      if (slices.due()) await slices.next();
-      const page = summaries.slice(start, start + CREDENTIAL_PAGE);
-      const data = await this.credentials.getCredentials(
-        ns,
-        page.map((s) => s.name),
-      );
-      for (const summary of page) {
-        const token = data.get(summary.name)?.refresh_token;
-        if (typeof token !== 'string' || token === '') continue;
-        const group = byToken.get(token);
-        if (group) group.push(summary);
-        else byToken.set(token, [summary]);
-      }
+    const read = withCredentialData(this.credentials, ns, summaries, (s) => s.name);
+    for await (const [summary, data] of read) {
+      const token = data.refresh_token;
+      if (typeof token !== 'string' || token === '') continue;
+      const group = byToken.get(token);
+      if (group) group.push(summary);
+      else byToken.set(token, [summary]);
     }
 
     const kept: string[] = [];

@@ -5,9 +5,6 @@
  */
 export const ADMIN_CONCURRENCY = 64;
 
-/** Credentials the admin routes read at once when they go through all of them (getCredentials). */
-export const CREDENTIAL_PAGE = 500;
-
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight, results in the order of
  * `items`. Rejects with the first error and starts no further calls after it.

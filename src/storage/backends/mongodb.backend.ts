@@ -27,7 +27,9 @@ import { readRotationState } from './mongodb/rotation-state';
 import {
   cooldownPath,
   CREDENTIAL_COLLECTIONS,
+  credentialDataOf,
   type CredentialDoc,
+  DATA_PROJECTION,
   INSERTION_ORDER,
   STATE_PROJECTION,
   toState,
@@ -147,28 +149,19 @@ export class MongoBackend implements StorageBackend {
   }
 
   async getCredential(ns: Namespace, name: string) {
-    const projection = { credential_data: 1, credential_json: 1 };
+    const projection = DATA_PROJECTION;
     const doc = await this.s.credentials(ns).findOne({ _id: name }, { projection });
-    if (!doc) return null;
-    if (doc.credential_json !== undefined) return JSON.parse(doc.credential_json) as CredentialData;
-    return doc.credential_data ?? {};
+    return doc ? credentialDataOf(doc) : null;
   }
 
   async getCredentials(ns: Namespace, names: readonly string[]) {
     const found = new Map<string, CredentialData>();
     if (names.length === 0) return found;
-    const projection = { credential_data: 1, credential_json: 1 };
     const docs = await this.s
       .credentials(ns)
-      .find({ _id: { $in: [...names] } }, { projection })
+      .find({ _id: { $in: [...names] } }, { projection: DATA_PROJECTION })
       .toArray();
-    for (const doc of docs) {
-      const data =
-        doc.credential_json !== undefined
-          ? (JSON.parse(doc.credential_json) as CredentialData)
-          : (doc.credential_data ?? {});
-      found.set(doc._id, data);
-    }
+    for (const doc of docs) found.set(doc._id, credentialDataOf(doc));
     return found;
   }
 

@@ -1,4 +1,5 @@
 import type {
+  CredentialData,
   CredentialProblem,
   CredentialState,
   Namespace,
@@ -38,6 +39,17 @@ export interface CredentialDoc {
   problem?: CredentialProblem | null;
   created_at?: number;
   updated_at?: number;
+}
+
+/** The fields of a credential document that hold its data. */
+export const DATA_PROJECTION = { credential_data: 1, credential_json: 1 } as const;
+
+/** A credential document's data, from whichever field holds it. */
+export function credentialDataOf(
+  doc: Pick<CredentialDoc, 'credential_data' | 'credential_json'>,
+): CredentialData {
+  if (doc.credential_json !== undefined) return JSON.parse(doc.credential_json) as CredentialData;
+  return (doc.credential_data ?? {}) as CredentialData;
 }
 
 export interface ConfigDoc {
