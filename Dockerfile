@@ -36,4 +36,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||7861)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM (docker stop) drains in-flight calls for up to SHUTDOWN_TIMEOUT_MS, then exits.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+# V8's young generation capped at 8 MiB a half, as `npm start` does (see the README's
+# "Memory on a small box").
+CMD ["node", "--max-semi-space-size=8", "dist/main.js"]

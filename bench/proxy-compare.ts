@@ -26,6 +26,7 @@ import {
   startScript,
 } from './proxy/processes';
 import { runBench } from './run-bench';
+import { gatewayNodeFlags } from '../test/support/launch-flags';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -69,7 +70,10 @@ async function main() {
     for (const build of list) {
       if (build.main === 'floor') {
         const env = { PORT: String(await freePort()), UPSTREAM: upstream.url };
-        gateways.push(await startScript('bare-relay.ts', env, /ready on (\d+)/));
+        // The floor runs with the gateway's Node flags: like for like.
+        gateways.push(
+          await startScript('bare-relay.ts', env, /ready on (\d+)/, gatewayNodeFlags()),
+        );
         continue;
       }
       process.env.BENCH_GATEWAY_MAIN = build.main;

@@ -9,6 +9,7 @@ import { freePort } from '../test/support/servers';
 import { openPool, run, summarize, type Target } from './proxy/load';
 import { startFakeUpstream, startScript } from './proxy/processes';
 import { runBench } from './run-bench';
+import { gatewayNodeFlags } from '../test/support/launch-flags';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = [1, 64];
@@ -30,6 +31,7 @@ async function main() {
     'bare-relay.ts',
     { PORT: String(port), UPSTREAM: upstream.url },
     /ready on (\d+)/,
+    gatewayNodeFlags(),
   ).catch(async (err: unknown) => {
     await upstream.stop();
     throw err;

@@ -9,7 +9,9 @@
  * picks backends (MongoDB on FerretDB is slow at this size: not run unless named).
  * BENCH_IMPORT_ONLY=1 stops after the import (to compare its memory at several BENCH_CREDENTIALS:
  * flat memory means the peak does not grow with the count); BENCH_GATEWAY_MAIN runs another
- * build.
+ * build. BENCH_MEMORY_MB=512 runs the gateway in a box of that much memory (a cgroup, as root:
+ * see memory-box.ts), as on a small VPS or container, where V8 sizes its heap to fit;
+ * BENCH_NODE_OPTIONS gives the gateway NODE_OPTIONS (V8 flags to compare).
  *
  * Targets (issue 17), at 100,000: RSS <= 400 MB after start and after a 64-client run; start-up
  * to ready <= 5 s; any status page with any filter <= 50 ms; import of one archive <= 30 s with
@@ -21,10 +23,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { freePort, createPostgresDatabase } from '../test/support/servers';
+import { gatewayNodeFlags } from '../test/support/launch-flags';
 import { panelLogin } from '../test/support/panel-login';
 import { tempDir } from '../test/support/temp-dir';
 import { toZip64 } from '../test/support/zip64';
 import { benchServers } from './bench-servers';
+import { memoryBox, type MemoryBox } from './memory-box';
 import { openPool, run, summarize } from './proxy/load';
 import { startFakeUpstream } from './proxy/processes';
 import { runBench } from './run-bench';
@@ -34,6 +38,8 @@ const API_KEY = 'bench-key';
 const PANEL_PASSWORD = 'bench-panel';
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? ['sqlite', 'valkey', 'postgresql'];
 const IMPORT_ONLY = process.env.BENCH_IMPORT_ONLY === '1';
+const BOX_MIB = Number(process.env.BENCH_MEMORY_MB ?? 0);
+let box: MemoryBox | undefined;
 
 interface Gateway {
   url: string;
@@ -67,27 +73,26 @@ async function startGateway(env: Record<string, string>, cwd: string): Promise<G
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js')],
-    {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        API_PASSWORD: API_KEY,
-        PANEL_PASSWORD,
-        LOG_LEVEL: 'warn',
-        LOG_FILE: join(cwd, 'log.txt'),
-        CREDENTIALS_DIR: join(cwd, 'creds'),
-        AUTO_IMPORT_CREDS: 'false',
-        STORAGE_FALLBACK: 'false',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const main = resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js');
+  const argv = [...gatewayNodeFlags(), main];
+  const [command, args] = box ? box.wrap(process.execPath, argv) : [process.execPath, argv];
+  const child = spawn(command, args, {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      API_PASSWORD: API_KEY,
+      PANEL_PASSWORD,
+      LOG_LEVEL: 'warn',
+      LOG_FILE: join(cwd, 'log.txt'),
+      CREDENTIALS_DIR: join(cwd, 'creds'),
+      AUTO_IMPORT_CREDS: 'false',
+      STORAGE_FALLBACK: 'false',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -281,7 +286,11 @@ async function benchBackend(kind: string, env: Record<string, string>, upstream:
 }
 
 async function main() {
-  console.log(`# scale bench: ${COUNT} credentials, built gateway, one process`);
+  if (BOX_MIB > 0) box = memoryBox(BOX_MIB, `gcli-bench-scale-${process.pid}`);
+  console.log(
+    `# scale bench: ${COUNT} credentials, built gateway, one process` +
+      (box ? `, in a box of ${box.mib} MiB` : ''),
+  );
   const servers = await benchServers();
   const upstream = await startFakeUpstream();
   const tag = `${process.pid}_${Date.now()}`;
@@ -303,7 +312,18 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   try {
     for (const kind of ONLY) {
-      const { rest: r, ...imported } = await benchBackend(kind, await envOf[kind](), upstream.url);
+      const kills = box?.oomKills() ?? 0;
+      let result: Awaited<ReturnType<typeof benchBackend>>;
+      try {
+        result = await benchBackend(kind, await envOf[kind](), upstream.url);
+      } catch (err) {
+        // In a box, the gateway may be killed for lack of memory: that is a figure too.
+        const killed = (box?.oomKills() ?? 0) - kills;
+        if (!killed) throw err;
+        console.log(`| ${kind} | killed by the out-of-memory killer (${(err as Error).message}) |`);
+        continue;
+      }
+      const { rest: r, ...imported } = result;
       const head =
         `| ${kind} | ${imported.importSeconds.toFixed(1)} | ${mib(imported.importPeak)} | ` +
         `${imported.importStallMs.toFixed(0)} | ${mib(imported.afterImport)} |`;
@@ -321,6 +341,7 @@ async function main() {
   } finally {
     await upstream.stop();
     await servers.dispose();
+    box?.remove();
   }
 }
 

@@ -23,6 +23,7 @@ import {
   startScript,
 } from './proxy/processes';
 import { runBench } from './run-bench';
+import { gatewayNodeFlags } from '../test/support/launch-flags';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARMUP_MS = 1_000;
@@ -91,6 +92,7 @@ async function main() {
       'bare-relay.ts',
       { PORT: String(port), UPSTREAM: upstream.url },
       /ready on (\d+)/,
+      gatewayNodeFlags(),
     );
     started.push(bare);
     const direct: Target = {

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../test/support/servers';
 import { tempDir } from '../../test/support/temp-dir';
 import { panelLogin } from '../../test/support/panel-login';
+import { gatewayNodeFlags } from '../../test/support/launch-flags';
+import { memoryBox } from '../memory-box';
 
 /** The API password and panel password of the benched gateway. */
 export const API_KEY = 'bench-key';
@@ -68,9 +70,11 @@ export async function startScript(
   file: string,
   env: Record<string, string>,
   ready: RegExp,
+  nodeFlags: readonly string[] = [],
 ): Promise<BenchProcess> {
   const script = resolve(__dirname, file);
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+  const argv = [...nodeFlags, '-r', 'ts-node/register/transpile-only', script];
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -118,7 +122,12 @@ export async function startGateway(
   // Another build (BENCH_GATEWAY_MAIN) and LOG_LEVEL=info (BENCH_LOG_LEVEL, with one access line
   // per model call) measure what a change or the access log adds.
   const main = resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js');
-  const child = spawn(process.execPath, [main], {
+  // BENCH_MEMORY_MB among a build's settings (bench:compare) runs it in a box of that much memory.
+  const { BENCH_MEMORY_MB: boxMiB, ...settings } = env;
+  const box = boxMiB ? memoryBox(Number(boxMiB), `gcli-bench-proxy-${port}`) : undefined;
+  const argv = [...gatewayNodeFlags(), main];
+  const [command, args] = box ? box.wrap(process.execPath, argv) : [process.execPath, argv];
+  const child = spawn(command, args, {
     cwd: dir.path,
     env: {
       PATH: process.env.PATH ?? '',
@@ -132,7 +141,7 @@ export async function startGateway(
       LOG_FILE: join(dir.path, 'log.txt'),
       CREDENTIALS_DIR: join(dir.path, 'creds'),
       STORAGE_FALLBACK: 'false',
-      ...env,
+      ...settings,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -144,6 +153,7 @@ export async function startGateway(
     stopChild().finally(() => {
       dir.remove();
       leftovers.delete(dir.remove);
+      box?.remove();
     });
   try {
     await waitUntilLive(url, exited, failed);

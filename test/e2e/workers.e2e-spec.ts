@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { gatewayNodeFlags } from '../support/launch-flags';
 import { freePort, startGateway, startRunningGateway } from './support/gateway-process';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -15,6 +17,10 @@ function childrenOf(pid: number): number[] {
     return [];
   }
 }
+
+/** The command line of a process, as its arguments. */
+const commandLine = (pid: number) =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 
 const alive = (pid: number) => {
   try {
@@ -53,6 +59,10 @@ describe('WORKERS=N: several gateway processes on one port', () => {
       await until(() => listening(gateway.output()) === 2, 'two workers listening');
       const workers = childrenOf(gateway.pid);
       expect(workers).toHaveLength(2);
+      // Every worker runs with the Node flags the gateway was started with (npm start's).
+      for (const worker of workers) {
+        expect(commandLine(worker)).toEqual(expect.arrayContaining(gatewayNodeFlags()));
+      }
 
       // A session started through one worker is good on the other (sessions live in storage).
       const auth = await gateway.login();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { type AuthHeaders, panelLogin } from '../../support/panel-login';
+import { gatewayNodeFlags } from '../../support/launch-flags';
 import { freePort } from '../../support/servers';
 import { tempDir } from '../../support/temp-dir';
 
@@ -48,8 +49,11 @@ export async function startGateway(
   env: Record<string, string> = {},
   timeoutMs = 30_000,
   onOutput?: (output: string) => void,
-  /** What node runs: the gateway's main file, or for example the CLI with `serve`. */
-  argv: string[] = [MAIN],
+  /**
+   * What node runs: the gateway's main file with `npm start`'s Node flags, or for example the
+   * CLI with `serve`.
+   */
+  argv: string[] = [...gatewayNodeFlags(), MAIN],
 ): Promise<StartResult> {
   const dir = tempDir('gcli-e2e-');
   const port = await freePort();
