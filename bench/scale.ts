@@ -11,7 +11,7 @@
  * flat memory means the peak does not grow with the count); BENCH_GATEWAY_MAIN runs another
  * build. BENCH_MEMORY_MB=512 runs the gateway in a box of that much memory (a cgroup, as root:
  * see memory-box.ts), as on a small VPS or container, where V8 sizes its heap to fit;
- * BENCH_NODE_OPTIONS gives the gateway NODE_OPTIONS (V8 flags to compare).
+ * BENCH_NODE_FLAGS replaces the Node flags of `npm start` the gateway runs with (empty: none).
  *
  * Targets (issue 17), at 100,000: RSS <= 400 MB after start and after a 64-client run; start-up
  * to ready <= 5 s; any status page with any filter <= 50 ms; import of one archive <= 30 s with
@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { freePort, createPostgresDatabase } from '../test/support/servers';
-import { gatewayNodeFlags } from '../test/support/launch-flags';
+import { benchNodeFlags } from '../test/support/launch-flags';
 import { panelLogin } from '../test/support/panel-login';
 import { tempDir } from '../test/support/temp-dir';
 import { toZip64 } from '../test/support/zip64';
@@ -74,7 +74,7 @@ async function startGateway(env: Record<string, string>, cwd: string): Promise<G
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const main = resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js');
-  const argv = [...gatewayNodeFlags(), main];
+  const argv = [...benchNodeFlags(process.env.BENCH_NODE_FLAGS), main];
   const [command, args] = box ? box.wrap(process.execPath, argv) : [process.execPath, argv];
   const child = spawn(command, args, {
     cwd,

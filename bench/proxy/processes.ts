@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../test/support/servers';
 import { tempDir } from '../../test/support/temp-dir';
 import { panelLogin } from '../../test/support/panel-login';
-import { gatewayNodeFlags } from '../../test/support/launch-flags';
+import { benchNodeFlags } from '../../test/support/launch-flags';
 import { memoryBox } from '../memory-box';
 
 /** The API password and panel password of the benched gateway. */
@@ -122,10 +122,11 @@ export async function startGateway(
   // Another build (BENCH_GATEWAY_MAIN) and LOG_LEVEL=info (BENCH_LOG_LEVEL, with one access line
   // per model call) measure what a change or the access log adds.
   const main = resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js');
-  // BENCH_MEMORY_MB among a build's settings (bench:compare) runs it in a box of that much memory.
-  const { BENCH_MEMORY_MB: boxMiB, ...settings } = env;
+  // Among a build's settings (bench:compare), BENCH_MEMORY_MB runs it in a box of that much
+  // memory, and BENCH_NODE_FLAGS replaces npm start's Node flags (empty: none).
+  const { BENCH_MEMORY_MB: boxMiB, BENCH_NODE_FLAGS: nodeFlags, ...settings } = env;
   const box = boxMiB ? memoryBox(Number(boxMiB), `gcli-bench-proxy-${port}`) : undefined;
-  const argv = [...gatewayNodeFlags(), main];
+  const argv = [...benchNodeFlags(nodeFlags), main];
   const [command, args] = box ? box.wrap(process.execPath, argv) : [process.execPath, argv];
   const child = spawn(command, args, {
     cwd: dir.path,

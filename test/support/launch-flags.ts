@@ -11,6 +11,14 @@ export function gatewayNodeFlags(): string[] {
   return nodeFlagsOf(startScripts().start);
 }
 
+/**
+ * The Node flags a bench starts the gateway with: `npm start`'s, or those of `override` (the
+ * bench's BENCH_NODE_FLAGS, space-separated; empty for none) when it is set.
+ */
+export function benchNodeFlags(override: string | undefined): string[] {
+  return override === undefined ? gatewayNodeFlags() : override.split(/\s+/).filter(Boolean);
+}
+
 /** package.json's scripts that start the gateway. */
 export function startScripts(): Record<'start' | 'start:prod' | 'start:dev', string> {
   const { scripts } = JSON.parse(readFileSync(resolve('package.json'), 'utf8'));
