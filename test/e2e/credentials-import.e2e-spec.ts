@@ -469,6 +469,23 @@ describe('credential import over HTTP', () => {
       expect((await names()).length).toBe(before + 10_000);
       process.stdout.write(`10,000 files in one upload (SQLite): ${seconds.toFixed(2)} s\n`);
     }, 120_000);
+
+    it('stores a large archive in writes of 2,000 entries, and all of it', async () => {
+      const files: Record<string, Uint8Array> = {};
+      for (let i = 0; i < 4_500; i++) files[`batch-${i}.json`] = encode(credential(`batch-${i}`));
+      const before = (await names()).length;
+      const writes = jest.spyOn(t.storage, 'upsertCredentials');
+      const { status, body } = await upload([['batches.zip', zipSync(files, { level: 1 })]]);
+      const sizes = writes.mock.calls.map(([, batch]) => batch.length);
+      writes.mockRestore();
+      expect(status).toBe(200);
+      expect(body.uploaded_count).toBe(4_500);
+      expect(sizes).toEqual([2_000, 2_000, 500]);
+      expect((await names()).length).toBe(before + 4_500);
+      expect(await t.storage.getCredential('geminicli', 'batch-4499.json')).toMatchObject({
+        refresh_token: 'refresh-batch-4499',
+      });
+    }, 120_000);
   });
 
   describe('POST /creds/import-text', () => {
