@@ -12,6 +12,9 @@
  * `old=../old/dist/main.js;new=dist/main.js;new-info=dist/main.js,LOG_LEVEL=info`). The path
  * `floor` stands for the bare NestJS + Express relay of bench/proxy-floor (bench/proxy/bare-relay.ts),
  * so the gateway's CPU per request can be read against the floor's in the same interleaved run.
+ * Two settings are the bench's, not the gateway's: BENCH_MEMORY_MB=512 runs that build in a memory
+ * cgroup of that size (bench/memory-box.ts, as root), and BENCH_NODE_FLAGS replaces the Node flags
+ * of `npm start` it runs with (empty: none). Every build and the floor run with those flags.
  * Knobs: BENCH_SECONDS (default 3) per measured part, BENCH_ROUNDS (default 4).
  */
 import { availableParallelism, loadavg } from 'node:os';
