@@ -65,6 +65,11 @@ export function memoryBox(mib: number, name: string): MemoryBox {
   };
 }
 
+/** `node` with `args`, inside `box` when there is one: the command and arguments to spawn. */
+export function nodeIn(box: MemoryBox | undefined, args: readonly string[]): [string, string[]] {
+  return box ? box.wrap(process.execPath, args) : [process.execPath, [...args]];
+}
+
 function readOr(path: string): string {
   try {
     return readFileSync(path, 'utf8');

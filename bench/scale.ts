@@ -28,7 +28,7 @@ import { panelLogin } from '../test/support/panel-login';
 import { tempDir } from '../test/support/temp-dir';
 import { toZip64 } from '../test/support/zip64';
 import { benchServers } from './bench-servers';
-import { memoryBox, type MemoryBox } from './memory-box';
+import { memoryBox, type MemoryBox, nodeIn } from './memory-box';
 import { openPool, run, summarize } from './proxy/load';
 import { startFakeUpstream } from './proxy/processes';
 import { runBench } from './run-bench';
@@ -75,7 +75,7 @@ async function startGateway(env: Record<string, string>, cwd: string): Promise<G
   const started = performance.now();
   const main = resolve(process.env.BENCH_GATEWAY_MAIN ?? 'dist/main.js');
   const argv = [...benchNodeFlags(process.env.BENCH_NODE_FLAGS), main];
-  const [command, args] = box ? box.wrap(process.execPath, argv) : [process.execPath, argv];
+  const [command, args] = nodeIn(box, argv);
   const child = spawn(command, args, {
     cwd,
     env: {

@@ -5,7 +5,7 @@ import { freePort } from '../../test/support/servers';
 import { tempDir } from '../../test/support/temp-dir';
 import { panelLogin } from '../../test/support/panel-login';
 import { benchNodeFlags } from '../../test/support/launch-flags';
-import { memoryBox } from '../memory-box';
+import { memoryBox, nodeIn } from '../memory-box';
 
 /** The API password and panel password of the benched gateway. */
 export const API_KEY = 'bench-key';
@@ -127,7 +127,7 @@ export async function startGateway(
   const { BENCH_MEMORY_MB: boxMiB, BENCH_NODE_FLAGS: nodeFlags, ...settings } = env;
   const box = boxMiB ? memoryBox(Number(boxMiB), `gcli-bench-proxy-${port}`) : undefined;
   const argv = [...benchNodeFlags(nodeFlags), main];
-  const [command, args] = box ? box.wrap(process.execPath, argv) : [process.execPath, argv];
+  const [command, args] = nodeIn(box, argv);
   const child = spawn(command, args, {
     cwd: dir.path,
     env: {

@@ -149,8 +149,9 @@ export class MongoBackend implements StorageBackend {
   }
 
   async getCredential(ns: Namespace, name: string) {
-    const projection = DATA_PROJECTION;
-    const doc = await this.s.credentials(ns).findOne({ _id: name }, { projection });
+    const doc = await this.s
+      .credentials(ns)
+      .findOne({ _id: name }, { projection: DATA_PROJECTION });
     return doc ? credentialDataOf(doc) : null;
   }
 
