@@ -16,8 +16,15 @@
  * cgroup of that size (bench/memory-box.ts, as root), and BENCH_NODE_FLAGS replaces the Node flags
  * of `npm start` it runs with (empty: none). Every build and the floor run with those flags.
  * Knobs: BENCH_SECONDS (default 3) per measured part, BENCH_ROUNDS (default 4).
+ *
+ * BENCH_PROFILE=dir adds one profiled part per build after the rounds (bench/proxy/cpu-profile):
+ * a table of where each spends its main thread's time per request, by component, and the
+ * gateway functions of the first build with the most self time. The profiles are left in `dir`
+ * as `<build>.cpuprofile`, for Chrome's DevTools. The measured rounds run unprofiled.
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { check, openPool, run, type Sample, summarize } from './proxy/load';
 import { cpuSeconds, threadCpuSeconds } from './proxy/proc-stats';
 import { freePort } from '../test/support/servers';
@@ -30,11 +37,19 @@ import {
 } from './proxy/processes';
 import { runBench } from './run-bench';
 import { gatewayNodeFlags } from '../test/support/launch-flags';
+import {
+  breakdown,
+  componentTable,
+  profilerPreload,
+  readProfile,
+  topFunctions,
+} from './proxy/cpu-profile';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1_000);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 interface Build {
   name: string;
@@ -70,17 +85,20 @@ async function main() {
   const upstream = await startFakeUpstream();
   const gateways: BenchProcess[] = [];
   try {
-    for (const build of list) {
+    if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+    const profiles = list.map(({ name }) => resolve(PROFILE_DIR ?? '.', `${name}.cpuprofile`));
+    for (const [i, build] of list.entries()) {
+      const profiler = PROFILE_DIR ? profilerPreload(profiles[i]) : { nodeFlags: [], env: {} };
       if (build.main === 'floor') {
-        const env = { PORT: String(await freePort()), UPSTREAM: upstream.url };
+        const env = { PORT: String(await freePort()), UPSTREAM: upstream.url, ...profiler.env };
         // The floor runs with the gateway's Node flags: like for like.
-        gateways.push(
-          await startScript('bare-relay.ts', env, /ready on (\d+)/, gatewayNodeFlags()),
-        );
+        const flags = [...profiler.nodeFlags, ...gatewayNodeFlags()];
+        gateways.push(await startScript('bare-relay.ts', env, /ready on (\d+)/, flags));
         continue;
       }
       process.env.BENCH_GATEWAY_MAIN = build.main;
-      gateways.push(await startGateway(upstream.url, 'sqlite', build.env));
+      const env = { ...build.env, ...profiler.env };
+      gateways.push(await startGateway(upstream.url, 'sqlite', env, profiler.nodeFlags));
     }
     const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] });
     const targets = gateways.map((g, i) => ({
@@ -123,6 +141,16 @@ async function main() {
         perRound[i].push(sample.latenciesMs.length / sample.seconds);
       }
     }
+    const profiled = [];
+    for (const i of PROFILE_DIR ? order : []) {
+      rmSync(`${profiles[i]}.done`, { force: true });
+      await run(pools[i], target(gateways[i].url), CLIENTS, WARMUP_MS);
+      process.kill(gateways[i].pid, 'SIGUSR2');
+      await new Promise((wake) => setTimeout(wake, 200));
+      const sample = await run(pools[i], target(gateways[i].url), CLIENTS, SECONDS * 1000);
+      process.kill(gateways[i].pid, 'SIGUSR2');
+      profiled.push(breakdown(await readProfile(profiles[i]), sample.latenciesMs.length));
+    }
     await Promise.all(pools.map((pool) => pool.destroy()));
     const figures = samples.map(summarize);
     console.log(
@@ -148,6 +176,20 @@ async function main() {
           `${f.errors} |`,
       );
     });
+    if (profiled.length > 0) {
+      console.log(`\n## Where the time goes (profiled, ${SECONDS} s per build)\n`);
+      console.log(
+        componentTable(
+          list.map((b) => b.name),
+          profiled,
+        ),
+      );
+      console.log(
+        `\nGateway functions of ${list[0].name} with the most self time, µs per request:\n`,
+      );
+      console.log(topFunctions(profiled[0], 25, /^\S+ dist\//));
+      console.log(`\nProfiles: ${profiles.join(', ')}`);
+    }
   } finally {
     for (const g of gateways.reverse()) await g.stop();
     await upstream.stop();

@@ -73,7 +73,8 @@ export async function startScript(
   nodeFlags: readonly string[] = [],
 ): Promise<BenchProcess> {
   const script = resolve(__dirname, file);
-  const argv = [...nodeFlags, '-r', 'ts-node/register/transpile-only', script];
+  // TypeScript first, so that flags may preload TypeScript too (bench:compare's BENCH_PROFILE).
+  const argv = ['-r', 'ts-node/register/transpile-only', ...nodeFlags, script];
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -109,11 +110,13 @@ export async function startScript(
  * Starts the built gateway (`dist/main.js`) in a fresh working directory with `env` on top of the
  * bench settings, waits until it answers, checks it runs on `backend`, and seeds
  * {@link CREDENTIALS} valid Gemini CLI credentials through the panel's text import.
+ * `preload` are Node flags given before npm start's (bench:compare's profiler).
  */
 export async function startGateway(
   upstreamUrl: string,
   backend: string,
   env: Record<string, string>,
+  preload: readonly string[] = [],
 ): Promise<BenchProcess> {
   const dir = tempDir('gcli-bench-proxy-');
   leftovers.add(dir.remove);
@@ -126,7 +129,7 @@ export async function startGateway(
   // memory, and BENCH_NODE_FLAGS replaces npm start's Node flags (empty: none).
   const { BENCH_MEMORY_MB: boxMiB, BENCH_NODE_FLAGS: nodeFlags, ...settings } = env;
   const box = boxMiB ? memoryBox(Number(boxMiB), `gcli-bench-proxy-${port}`) : undefined;
-  const argv = [...benchNodeFlags(nodeFlags), main];
+  const argv = [...preload, ...benchNodeFlags(nodeFlags), main];
   const [command, args] = nodeIn(box, argv);
   const child = spawn(command, args, {
     cwd: dir.path,
