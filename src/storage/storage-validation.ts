@@ -31,6 +31,20 @@ export function checkName(name: unknown): asserts name is string {
   if (name.includes('\0')) invalid('name must not contain a NUL character');
 }
 
+/**
+ * `key` as a key storage takes (see checkKey): a NUL becomes U+FFFD and the key is cut to its
+ * first MAX_KEY_LENGTH characters (never inside a surrogate pair). For keys that come from
+ * clients, such as a model name a usage counter is kept under.
+ */
+export function storableKey(key: string): string {
+  let kept = key.includes('\0') ? key.replaceAll('\0', '\uFFFD') : key;
+  if (kept.length > MAX_KEY_LENGTH) {
+    kept = kept.slice(0, MAX_KEY_LENGTH);
+    if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
+  }
+  return kept;
+}
+
 export function checkKey(what: string, key: unknown): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) invalid(`${what} must be a non-empty string`);
   if (key.length > MAX_KEY_LENGTH) invalid(`${what} is longer than ${MAX_KEY_LENGTH} characters`);

@@ -40,4 +40,12 @@ describe('UsageBuffer', () => {
     const requests = buffer.drain().find((i) => i.metric === 'requests');
     expect(requests).toMatchObject({ day: '2026-05-02', by: 2 });
   });
+
+  it('keeps a model name storage would refuse under one it takes: cut to 512, no NUL, whole characters', () => {
+    const buffer = new UsageBuffer(() => Date.parse('2026-05-02T00:00:00Z'));
+    buffer.attempt('geminicli', 'a.json', `${'x'.repeat(511)}\u{1F600}tail`, 404);
+    buffer.attempt('geminicli', 'a.json', 'a\0b', 400);
+    const models = new Set(buffer.drain().map((i) => i.model));
+    expect(models).toEqual(new Set(['x'.repeat(511), 'a\uFFFDb']));
+  });
 });

@@ -1,5 +1,6 @@
 import type { Namespace, UsageIncrement } from '../storage/storage-backend.interface';
 import type { TokenUsage } from '../observability/request-context';
+import { storableKey } from '../storage/storage-validation';
 
 /** The UTC day of `date`, `YYYY-MM-DD`. */
 export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
@@ -74,7 +75,9 @@ export class UsageBuffer {
     return this.day;
   }
 
-  private counters(day: string, ns: Namespace, credential: string, model: string): Counters {
+  private counters(day: string, ns: Namespace, credential: string, asked: string): Counters {
+    // The model is the client's: one storage would refuse must not hold up the whole flush.
+    const model = storableKey(asked);
     // Names cannot hold NUL (storage refuses it), so it separates the parts of the key.
     const key = `${day}\0${ns}\0${credential}\0${model}`;
     let counters = this.pending.get(key);

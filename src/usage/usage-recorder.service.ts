@@ -9,6 +9,7 @@ import { ConfigService } from '@nestjs/config';
 import type { GatewayEnv } from '../env/env.schema';
 import type { UsageFilter, UsageStore } from '../storage/storage-backend.interface';
 import { InjectUsageStore } from '../storage/storage.decorators';
+import { StorageValidationError } from '../storage/storage.errors';
 import { UsageBuffer, utcDay } from './usage-buffer';
 
 /** Old counters are pruned on one flush in this many (and at start-up). */
@@ -63,11 +64,21 @@ export class UsageRecorder implements OnModuleInit, OnModuleDestroy, BeforeAppli
     const batch = this.buffer.drain();
     try {
       if (batch.length > 0) await this.usage.incrementUsage(batch);
-      if (this.flushes++ % PRUNE_EVERY === 0) await this.prune();
     } catch (err) {
-      this.buffer.restore(batch);
-      this.logger.warn(
-        `Could not store usage counts (kept for the next try): ${(err as Error).message}`,
+      if (err instanceof StorageValidationError) {
+        // Storage refuses it every time: kept, it would hold up every flush after this one.
+        this.logger.error(`Usage counts refused by storage, dropped: ${err.message}`);
+      } else {
+        this.buffer.restore(batch);
+        this.logger.warn(
+          `Could not store usage counts (kept for the next try): ${(err as Error).message}`,
+        );
+      }
+    }
+    // Apart from the write: a batch that was stored must not be put back when pruning fails.
+    if (this.flushes++ % PRUNE_EVERY === 0) {
+      await this.prune().catch((err: Error) =>
+        this.logger.warn(`Could not delete old usage counts: ${err.message}`),
       );
     }
   }
