@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describeWithServers } from '../support/server-env';
@@ -55,6 +55,8 @@ describeWithServers(['redis', 'postgres', 'mongodb'])(
           'settings.json': { count: 4 },
         },
       });
+      // Every refresh token is in it: its owner's alone, whatever the umask.
+      expect(statSync(archive).mode & 0o777).toBe(0o600);
       const again = await runCli(['storage', 'export', '--from', from.location, '--to', archive]);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/exists \(use --force to replace it\)/);

@@ -25,7 +25,10 @@ export class ArchiveWriter {
 
   constructor(private readonly path: string) {
     this.partial = `${path}.partial`;
-    this.out = createWriteStream(this.partial);
+    // It holds every refresh token: readable by its owner only, even where an old partial
+    // file was left with a wider mode (the mode applies only to a file being created).
+    rmSync(this.partial, { force: true });
+    this.out = createWriteStream(this.partial, { mode: 0o600 });
     this.out.on('error', (err) => (this.failure ??= err));
     this.zip = new Zip((err, chunk, final) => {
       if (err) this.failure ??= err;
