@@ -1,5 +1,7 @@
 import type { GeminiPart, GeminiResponse } from '../gemini/gemini.types';
+import { parseMessagesRequest } from './anthropic-request.schema';
 import { AnthropicStreamConverter } from './anthropic-stream-converter';
+import { anthropicToGemini } from './anthropic-to-gemini';
 
 const chunk = (parts: GeminiPart[], extra: Record<string, unknown> = {}) =>
   ({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }] }) as GeminiResponse;
@@ -91,6 +93,32 @@ describe('AnthropicStreamConverter', () => {
     expect(thinking).toEqual({ type: 'thinking', thinking: '', signature: 'sig' });
     expect(tool).toMatchObject({ type: 'tool_use', name: 'f' });
     expect((tool as { id: string }).id).toMatch(/^toolu_/);
+  });
+
+  it('gives a signed call after shown thoughts its own signed block, so a replay signs the call', () => {
+    const c = converter();
+    c.push(chunk([{ text: 'Let me look.', thought: true }]));
+    c.push(chunk([{ functionCall: { name: 'f', args: {}, id: 't1' }, thoughtSignature: 'sig' }]));
+    c.finish();
+    expect(c.message().content).toEqual([
+      { type: 'thinking', thinking: 'Let me look.', signature: '' },
+      { type: 'thinking', thinking: '', signature: 'sig' },
+      { type: 'tool_use', id: 't1', name: 'f', input: {} },
+    ]);
+    const replayed = anthropicToGemini(
+      parseMessagesRequest({
+        model: 'gemini-3-pro-preview',
+        max_tokens: 100,
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: c.message().content },
+        ],
+      }),
+      { signFunctionCalls: true, model: 'gemini-3-pro-preview' },
+    );
+    expect(replayed.contents[1].parts).toEqual([
+      { functionCall: { name: 'f', args: {}, id: 't1' }, thoughtSignature: 'sig' },
+    ]);
   });
 
   it('maps MAX_TOKENS to max_tokens and SAFETY to refusal; images become image blocks', () => {

@@ -97,9 +97,12 @@ export class AnthropicStreamConverter {
       if (signature) events.push(...this.sign(signature));
       return events;
     }
-    // A signature on an answer part (Gemini 3 signs its function calls) rides on a thinking block.
+    // A signature on an answer part (Gemini 3 signs its function calls) rides on an empty
+    // thinking block of its own: replayed, an empty signed block signs the part after it, while
+    // a block with thoughts would keep the signature for those thoughts (and the call would go
+    // back to Gemini unsigned, which it refuses).
     if (signature) {
-      if (this.open?.kind !== 'thinking') events.push(...this.append('thinking', ''));
+      this.startBlock(events, { type: 'thinking', thinking: '', signature: '' });
       events.push(...this.sign(signature));
     }
     if (part.functionCall) {
