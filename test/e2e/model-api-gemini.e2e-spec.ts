@@ -165,6 +165,25 @@ describe("the Gemini API, driven by Google's @google/genai SDK", () => {
     expect(body.error.message).toMatch(/contents/);
   });
 
+  it('answers 400 naming tools when they are not an array, on a -search model too', async () => {
+    for (const path of ['/v1beta', '/antigravity/v1beta']) {
+      const response = await fetch(
+        `${g.app.url}${path}/models/gemini-2.5-pro-search:generateContent`,
+        {
+          method: 'POST',
+          headers: { 'x-goog-api-key': API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+            tools: { googleSearch: {} },
+          }),
+        },
+      );
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(/tools: must be an array/);
+    }
+  });
+
   it('streams a JSON array without alt=sse, and serves /v1/models/... too', async () => {
     g.assist.script(streamReply(['x', 'y']));
     const response = await fetch(

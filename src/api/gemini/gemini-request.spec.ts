@@ -17,6 +17,8 @@ describe('prepareNativeRequest', () => {
     [{ contents: 'hi' }, 'contents: must be a non-empty array'],
     [{ contents: [{ role: 'user' }] }, 'contents.0.parts: must be an array'],
     [{ contents, generationConfig: 3 }, 'generationConfig: must be an object'],
+    [{ contents, tools: { googleSearch: {} } }, 'tools: must be an array'],
+    [{ contents, tools: [null] }, 'tools.0: must be an object'],
     [{ contents, safetySettings: {} }, 'safetySettings: must be an array'],
     [{ contents, safetySettings: [{}] }, 'safetySettings.0: must be an object with a category'],
     [

@@ -43,7 +43,8 @@ const CAMEL_CASE: Record<string, string> = {
  * threshold wins per category). Everything else passes through untouched.
  *
  * @throws ApiInputError when the body is not an object, `contents` is not a non-empty array of
- *   `{parts: [...]}` turns, or `generationConfig` / `safetySettings` have the wrong type.
+ *   `{parts: [...]}` turns, `tools` is not an array of objects, or `generationConfig` /
+ *   `safetySettings` have the wrong type.
  */
 export function prepareNativeRequest(body: unknown): GeminiRequest {
   if (!isRecord(body)) throw new ApiInputError('body: must be a JSON object');
@@ -60,6 +61,12 @@ export function prepareNativeRequest(body: unknown): GeminiRequest {
       throw new ApiInputError(`contents.${i}.parts: must be an array`);
     }
   });
+  if (request.tools !== undefined) {
+    if (!Array.isArray(request.tools)) throw new ApiInputError('tools: must be an array');
+    request.tools.forEach((tool, i) => {
+      if (!isRecord(tool)) throw new ApiInputError(`tools.${i}: must be an object`);
+    });
+  }
   if (generationConfig !== undefined) {
     if (!isRecord(generationConfig)) throw new ApiInputError('generationConfig: must be an object');
     request.generationConfig = capGenerationConfig(generationConfig);
