@@ -90,6 +90,24 @@ describe('openAntiTruncated', () => {
     expect(tool.sent).toHaveLength(1);
   });
 
+  it('ends a stream that wrote no answer text as it is, without an empty model turn', async () => {
+    const thought: GeminiResponse = {
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text: 'Hmm', thought: true }] },
+          index: 0,
+          finishReason: 'MAX_TOKENS',
+        },
+      ],
+    };
+    const { sent, open } = scripted([thought], [text('never asked for')]);
+    const { events } = await collect(
+      await openAntiTruncated(request, { maxContinuations: 3 }, open),
+    );
+    expect(sent).toHaveLength(1);
+    expect(events.at(-1)?.candidates?.[0].finishReason).toBe('MAX_TOKENS');
+  });
+
   it('passes text that only looked like the start of the marker', async () => {
     const { open } = scripted([text('a [d'), text('og]'), text(' b[', 'STOP')], [text('[done]')]);
     const { text: answer } = await collect(

@@ -58,7 +58,7 @@ async function* continued(
   for (let continuation = 0; ; continuation++) {
     let last: GeminiResponse | undefined;
     let calledFunction = false;
-    let cut = false;
+    let cut: unknown;
     try {
       for await (const raw of events) {
         if (last) yield last;
@@ -68,10 +68,17 @@ async function* continued(
       }
     } catch (err) {
       if (!isCut(err) || continuation >= maxContinuations) throw err;
-      cut = true;
+      cut = err;
+    }
+    const tail = marker.flush();
+    // Nothing written yet (thoughts used up the tokens, or a block): there is no answer to go
+    // on from, and Gemini refuses a model turn without text.
+    if (marker.answer === '') {
+      if (cut) throw cut;
+      if (last) yield last;
+      return;
     }
     const finished = !cut && (marker.found || calledFunction || continuation >= maxContinuations);
-    const tail = marker.flush();
     if (finished) {
       if (last || tail) yield withText(last ?? {}, tail);
       return;
