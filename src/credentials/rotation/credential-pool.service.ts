@@ -10,7 +10,7 @@ import { StorageChanges } from '../../storage/storage-changes.service';
 import { InjectCredentialStore } from '../../storage/storage.decorators';
 import { StorageUnavailableError } from '../../storage/storage.errors';
 import { CredentialRotation } from './credential-rotation.service';
-import { projectIdOf } from './credential-token';
+import { accessTokenOf, projectIdOf } from './credential-token';
 import { modelKeyFor } from './model-key';
 import { TokenRefresher } from './token-refresher.service';
 import { ProjectOnUse } from '../discovery/project-on-use.service';
@@ -118,12 +118,17 @@ export class CredentialPool {
   }
 
   /**
-   * Marks the credential's access token as dead (the upstream answered 401 with it): the next
-   * pick, in any process, refreshes it first.
+   * Marks the credential's access token as dead (the upstream answered 401 with `used`, the
+   * data the call was sent with): the next pick refreshes it first. The mark goes on what is
+   * stored now, and only while it still holds that token: while the call waited, the
+   * credential may have been deleted, uploaded anew or refreshed by another call, and none of
+   * that may be undone.
    */
-  async forgetToken(ns: Namespace, name: string, credential: CredentialData): Promise<void> {
+  async forgetToken(ns: Namespace, name: string, used: CredentialData): Promise<void> {
     this.known.delete(`${ns}:${name}`);
-    await this.credentials.upsertCredential(ns, name, { ...credential, expiry: EXPIRED });
+    const stored = await this.credentials.getCredential(ns, name);
+    if (!stored || accessTokenOf(stored) !== accessTokenOf(used)) return;
+    await this.credentials.updateCredentialData(ns, name, { ...stored, expiry: EXPIRED });
   }
 
   private async prepare(
