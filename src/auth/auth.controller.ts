@@ -61,7 +61,10 @@ export class AuthController {
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
   ) {
     const client = req.ip;
-    const wait = await this.throttle.retryAfter(client);
+    const panel = this.settings.panelPassword();
+    const right = sameSecret(body.password, panel.value);
+    // A wrong password is counted as it is checked against the block (PasswordThrottle.reject).
+    const wait = await (right ? this.throttle.retryAfter(client) : this.throttle.reject(client));
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       throw new HttpException(
@@ -69,9 +72,7 @@ export class AuthController {
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
-    const panel = this.settings.panelPassword();
-    if (!sameSecret(body.password, panel.value)) {
-      await this.throttle.fail(client);
+    if (!right) {
       this.logger.warn(`Failed panel login from ${client ?? 'an unknown address'}`);
       throw new UnauthorizedException('Wrong panel password');
     }

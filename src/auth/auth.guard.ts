@@ -53,14 +53,15 @@ export class AuthGuard implements CanActivate {
   private async checkApiKey(req: Request, res: Response, style: ApiKeyStyle): Promise<boolean> {
     const password = this.settings.apiPassword();
     const verdict = checkApiKey(req, style, password.value);
-    const wait = await this.throttle.retryAfter(req.ip);
+    // A wrong key is counted as it is checked against the block (see PasswordThrottle.reject).
+    const wrong = !verdict.ok && verdict.status === 403;
+    const wait = await (wrong ? this.throttle.reject(req.ip) : this.throttle.retryAfter(req.ip));
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       const message = `Too many failed password attempts from this client: try again in ${wait} s`;
       throw new HttpException(apiErrorBody(verdict.flavor, 429, message, 'too_many_attempts'), 429);
     }
     if (!verdict.ok) {
-      if (verdict.status === 403) await this.throttle.fail(req.ip);
       if (verdict.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpException(
         apiErrorBody(verdict.flavor, verdict.status, verdict.message, verdict.code),

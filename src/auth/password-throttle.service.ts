@@ -39,23 +39,31 @@ export class PasswordThrottle {
     this.local = new LoginThrottle(LIMIT, WINDOW_MS, MAX_REMEMBERED, () => clock.now());
   }
 
-  /** Whole seconds until `ip` may try again; 0 when it may try now. */
+  /** Whole seconds until `ip` may try again; 0 when it may try now. For a right password. */
   async retryAfter(ip: string | undefined): Promise<number> {
     const client = clientKey(ip);
-    const until = Math.max(await this.sharedBlock(client), 0);
-    const shared = until > this.clock.now() ? Math.ceil((until - this.clock.now()) / 1000) : 0;
+    const shared = await this.sharedWait(client);
     return Math.max(this.local.retryAfter(client), shared);
   }
 
-  /** Records a failed attempt here and in storage. */
-  async fail(ip: string | undefined): Promise<void> {
+  /**
+   * A wrong password from `ip`: the whole seconds it must wait when it is blocked (the attempt
+   * is then not counted), else 0 once the failure is counted here and in storage. The check and
+   * this process's count happen with no wait between them, so of a burst of parallel guesses
+   * no more than the limit get past the check.
+   */
+  async reject(ip: string | undefined): Promise<number> {
     const client = clientKey(ip);
+    const shared = await this.sharedWait(client);
+    const wait = Math.max(this.local.retryAfter(client), shared);
+    if (wait > 0) return wait;
     this.local.fail(client);
     try {
       await this.takeSlot(client);
     } catch {
       // Storage is away: this process's own count still throttles the client.
     }
+    return 0;
   }
 
   /** Forgets the client's failures after a successful login. */
@@ -82,6 +90,13 @@ export class PasswordThrottle {
     if (until <= now) return;
     await this.entries.setEntry(blockKey(client), String(until), until - now);
     this.remember(client, until);
+  }
+
+  /** Whole seconds the client's shared block has left; 0 when none. */
+  private async sharedWait(client: string): Promise<number> {
+    const until = Math.max(await this.sharedBlock(client), 0);
+    const now = this.clock.now();
+    return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
   /** The client's shared block (ms since the epoch; 0 when none), read at most once a second. */
