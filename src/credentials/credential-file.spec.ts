@@ -104,6 +104,16 @@ describe('parseCredential', () => {
     expect(parseCredential(input)).toEqual({ ok: false, reason });
   });
 
+  it('rejects a number JSON reads as Infinity, which no storage backend accepts', () => {
+    expect(parseCredentialJson('{"refresh_token":"r","expiry":1e400}')).toEqual({
+      ok: false,
+      reason: 'a number is too large to store (e.g. 1e400)',
+    });
+    expect(parseCredential({ refresh_token: 'r', deep: [{ n: -Infinity }] })).toMatchObject({
+      ok: false,
+    });
+  });
+
   it('rejects nesting no storage backend accepts', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 40; i++) deep = { deeper: deep };

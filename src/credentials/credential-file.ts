@@ -82,13 +82,20 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** What every storage backend refuses (NUL characters, very deep nesting), found up front. */
+/**
+ * What every storage backend refuses (NUL characters, numbers JSON cannot hold such as `1e400`,
+ * very deep nesting), found up front.
+ */
 function unstorableReason(root: object): string | null {
   const pending: Array<[unknown, number]> = [[root, 1]];
   while (pending.length > 0) {
     const [value, depth] = pending.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\0')) return 'a value contains a NUL character';
+      continue;
+    }
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return 'a number is too large to store (e.g. 1e400)';
       continue;
     }
     if (value === null || typeof value !== 'object') continue;

@@ -36,9 +36,10 @@ import { ADMIN_CONCURRENCY, mapConcurrent } from '../admin/map-concurrent';
 import { CHECK_CONCURRENCY } from '../checks/credential-checks.service';
 
 /**
- * Credentials per bulk write of one import: an import of up to this many (all of a multipart
- * upload of `.json` files) is still one write, all or nothing; a larger archive is stored in
- * steps so that memory holds one step's credentials, not 100,000.
+ * Credentials per bulk write of one import of `.json` files or text items: up to this many are
+ * one write, all or nothing; a larger one (up to 20,000) is two. Every item is checked against
+ * what storage accepts before the first write, so only a storage outage can stop an import
+ * between two writes, and importing again then completes it (the writes are upserts).
  */
 const STORE_BATCH = 10_000;
 
