@@ -53,6 +53,14 @@ describe('zipStream', () => {
     expect(new TextDecoder().decode(extractZipEntry(zip, last, 1024, roomy))).toBe('{"i":69999}');
   });
 
+  it('writes exactly 65,535 entries so that every reader finds them all', async () => {
+    const list = Array.from({ length: 65_535 }, (_, i) => ({
+      name: `c${i}.json`,
+      data: bytes('{}'),
+    }));
+    expect(zipEntries(await archive(list))).toHaveLength(65_535);
+  });
+
   it('writes an empty archive for no entries', async () => {
     expect(zipEntries(await archive([]))).toEqual([]);
   });

@@ -124,7 +124,8 @@ function centralHeader(entry: Written, time: number, date: number): Buffer {
 
 /** The end of central directory, preceded by the ZIP64 record and locator when needed. */
 function endRecords(count: number, start: number, size: number): Buffer {
-  const zip64 = count > MAX16 || start >= MAX32 || size >= MAX32;
+  // 65,535 itself too: readers that take 0xFFFF as "see the ZIP64 record" then find one.
+  const zip64 = count >= MAX16 || start >= MAX32 || size >= MAX32;
   const end = Buffer.alloc(22);
   end.writeUInt32LE(EOCD, 0);
   end.writeUInt16LE(zip64 ? MAX16 : count, 8);

@@ -112,6 +112,14 @@ describe('zip archive reading', () => {
     expect(text(extractZipEntry(many, listed[69_999], 1024, roomy()))).toBe('{}');
   });
 
+  it('reads exactly 65,535 entries written without ZIP64 records (as Python writes them)', () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 65_535; i++) files[`c${i}.json`] = bytes('{}');
+    const listed = zipEntries(zipSync(files, { level: 0 }));
+    expect(listed).toHaveLength(65_535);
+    expect(listed[65_534].path).toBe('c65534.json');
+  });
+
   it('refuses a ZIP64 archive whose end record or extra field is damaged', () => {
     const zip64 = toZip64(zipSync({ 'a.json': bytes('{"a":1}') }), 1);
     const noLocator = patch(zip64, 0x07064b50, 0, 4, 0);

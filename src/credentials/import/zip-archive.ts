@@ -131,8 +131,11 @@ export function zipDirectory(source: ZipSource): ZipDirectory {
   let count = view.getUint16(eocd + 10, true);
   let size = view.getUint32(eocd + 12, true);
   let start = view.getUint32(eocd + 16, true);
-  // Past 65,535 entries (or 4 GiB) the real figures are in the ZIP64 end record.
-  if (count === 0xffff || size === ZIP64_MARK || start === ZIP64_MARK) {
+  // Past 65,535 entries (or 4 GiB) the real figures are in the ZIP64 end record. Exactly
+  // 65,535 entries fit the 16-bit count, and writers such as Python's zipfile then write no
+  // ZIP64 record: without one, the count is taken as it is.
+  const marked = size === ZIP64_MARK || start === ZIP64_MARK;
+  if (marked || (count === 0xffff && hasZip64Locator(view, eocd))) {
     ({ count, size, start } = zip64Directory(source, view, eocd, tailAt));
   }
   if (start + size > tailAt + eocd)
@@ -140,12 +143,15 @@ export function zipDirectory(source: ZipSource): ZipDirectory {
   return { count, start, size };
 }
 
+function hasZip64Locator(tail: DataView, eocd: number): boolean {
+  return eocd >= 20 && tail.getUint32(eocd - 20, true) === EOCD64_LOCATOR;
+}
+
 /** Count, size and offset of the central directory from the ZIP64 end record. */
 function zip64Directory(source: ZipSource, tail: DataView, eocd: number, tailAt: number) {
   const locator = eocd - 20;
-  if (locator < 0 || tail.getUint32(locator, true) !== EOCD64_LOCATOR) {
+  if (!hasZip64Locator(tail, eocd))
     throw new ArchiveError('the ZIP64 end record locator is missing');
-  }
   const at = safeNumber(tail.getBigUint64(locator + 8, true));
   const bytes = source.read(at, 56);
   if (at + 56 > tailAt + locator || bytes.length < 56) {
