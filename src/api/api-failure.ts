@@ -20,7 +20,8 @@ export function describeFailure(
   err: unknown,
   context?: RequestContext,
 ): { status: number; message: string } | undefined {
-  if (err instanceof ClientGoneError) return undefined;
+  // The client left: the call was aborted with its signal (AbortError), nobody is listening.
+  if (err instanceof ClientGoneError || (err as Error)?.name === 'AbortError') return undefined;
   if (err instanceof ApiInputError) return { status: 400, message: err.message };
   if (err instanceof UpstreamCallError) return { status: err.status, message: err.message };
   const network = networkFailure(err);

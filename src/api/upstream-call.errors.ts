@@ -13,16 +13,22 @@ export class UpstreamCallError extends Error {
     this.name = 'UpstreamCallError';
   }
 
-  /** Google's answer, with its status and its own message (`error.message`) when it gave one. */
+  /**
+   * Google's answer, with its status and its own message (`error.message`, also inside the
+   * one-element array Google sometimes answers with) when it gave one. A status below 400 (a
+   * redirect the gateway does not follow) is no answer for the client: it gets 502.
+   */
   static fromFailure(failure: UpstreamFailure): UpstreamCallError {
-    const body = failure.body as { error?: { message?: unknown } } | string | undefined;
+    const raw = Array.isArray(failure.body) ? (failure.body[0] as unknown) : failure.body;
+    const body = raw as { error?: { message?: unknown } } | string | undefined;
     const text =
       typeof body === 'object' && typeof body?.error?.message === 'string'
         ? body.error.message
         : typeof body === 'string' && body.trim() !== ''
           ? body.trim()
           : `HTTP ${failure.status}`;
-    return new UpstreamCallError(failure.status, `Upstream error: ${text.slice(0, MAX_MESSAGE)}`);
+    const status = failure.status >= 400 ? failure.status : 502;
+    return new UpstreamCallError(status, `Upstream error: ${text.slice(0, MAX_MESSAGE)}`);
   }
 }
 
