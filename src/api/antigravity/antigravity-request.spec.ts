@@ -25,6 +25,20 @@ describe('toAntigravityCall', () => {
     expect(flash.request.generationConfig).toEqual({ topP: 0.9, temperature: 0.5 });
   });
 
+  it('thinks by default only when the answer may be longer than the 1024-token budget', () => {
+    const limited = (maxOutputTokens: number) =>
+      toAntigravityCall('claude-sonnet-4-5-thinking', {
+        ...base,
+        generationConfig: { maxOutputTokens },
+      }).request.generationConfig;
+    expect(limited(200)).toEqual({ maxOutputTokens: 200 });
+    expect(limited(1024)).toEqual({ maxOutputTokens: 1024 });
+    expect(limited(4096)).toEqual({
+      maxOutputTokens: 4096,
+      thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 },
+    });
+  });
+
   it('keeps the client thinking config and tool mode', () => {
     const own: GeminiRequest = {
       ...base,

@@ -31,7 +31,8 @@ export function imageVariants(model: string): string[] {
  *   aspect-ratio (`-16x9` …) and size (`-4k`, `-2k`) suffixes, no system instruction or tools;
  * - dated names (`claude-sonnet-4-5-20250929`) lose the date, then RENAMED applies;
  * - a model named `-thinking` (or a `pro` model) thinks with a 1024-token budget unless the
- *   request sets its own thinking config; Claude models get no `topP`;
+ *   request sets its own thinking config or allows no more than 1024 output tokens; Claude
+ *   models get no `topP`;
  * - function tools are called in `VALIDATED` mode unless the request chose a mode;
  * - safety settings are dropped: antigravity's request has none.
  */
@@ -45,7 +46,12 @@ export function toAntigravityCall(
   const undated = requested.replace(/-\d{8}$/, '');
   const model = RENAMED[undated] ?? undated;
   const config = { ...result.generationConfig };
-  if (!config.thinkingConfig && (undated.includes('-thinking') || model.includes('pro'))) {
+  // The budget must stay below the answer's token limit (Claude refuses it otherwise, and
+  // thinks with no less than 1024): a smaller limit answers without thinking.
+  const roomToThink =
+    config.maxOutputTokens === undefined || config.maxOutputTokens > DEFAULT_THINKING_BUDGET;
+  const thinks = undated.includes('-thinking') || model.includes('pro');
+  if (!config.thinkingConfig && thinks && roomToThink) {
     config.thinkingConfig = { includeThoughts: true, thinkingBudget: DEFAULT_THINKING_BUDGET };
   }
   if (model.startsWith('claude')) delete config.topP;
