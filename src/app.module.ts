@@ -13,6 +13,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LogsModule } from './logs/logs.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { StorageInfoModule } from './storage-info/storage-info.module';
+import { poolBackend } from './cluster/worker-id';
 import { storageCandidates } from './storage/storage-candidates';
 import { StorageModule } from './storage/storage.module';
 import { UsageModule } from './usage/usage.module';
@@ -35,6 +36,7 @@ import { UsageModule } from './usage/usage.module';
           connectTimeoutMs: env.STORAGE_CONNECT_TIMEOUT_MS,
           startupRetryMs: env.STORAGE_STARTUP_RETRY_MS,
           recheckMs: env.STORAGE_RECHECK_MS,
+          only: poolBackend(),
         };
       },
     }),

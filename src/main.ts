@@ -6,10 +6,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GATEWAY_APP_OPTIONS } from './app.options';
 import { configureApp } from './app.setup';
 import { runWorkerPool } from './cluster/cluster-primary';
+import { reportBackend } from './cluster/worker-id';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, validateEnv } from './env/env.schema';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 import { LogFile } from './logs/log-file';
+import type { StorageSelection } from './storage/select-backend';
+import { STORAGE_SELECTION } from './storage/storage.constants';
 
 const levels: readonly string[] = ['error', 'warn', 'info', 'debug'];
 
@@ -44,6 +47,8 @@ async function bootstrap() {
     });
     configureApp(app);
     installGracefulShutdown(app, logger, env.SHUTDOWN_TIMEOUT_MS);
+    // Under WORKERS=N, the primary starts the other workers on the backend this one selected.
+    reportBackend(app.get<StorageSelection>(STORAGE_SELECTION).active);
     // Host and port are settings like the others (env > stored > default), read once here,
     // after init has loaded the stored ones.
     await app.init();

@@ -1,5 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { LoggerService } from '@nestjs/common';
+import type { BackendKind } from '../storage/storage-backend.interface';
+import { isBackendSelected, poolBackendEnv } from './worker-id';
 
 /** A worker that exits within this long of its start counts as a failed start. */
 const START_GRACE_MS = 30_000;
@@ -15,7 +17,8 @@ export interface WorkerPoolOptions {
 
 /**
  * The primary process under `WORKERS=N`: forks N copies of the gateway that share its port
- * (node:cluster hands connections to them in turn), replaces a worker that dies once it has
+ * (node:cluster hands connections to them in turn), the others once the first has selected its
+ * storage backend and on that backend (see poolBackend), replaces a worker that dies once it has
  * served, and stops everything when a worker cannot start at all (a bad setting or an unreachable
  * backend would otherwise make it respawn forever). SIGTERM and SIGINT are passed to every worker,
  * which drains and closes its storage; the primary exits when the last one has.
@@ -24,13 +27,26 @@ export function runWorkerPool({ count, stopTimeoutMs, logger }: WorkerPoolOption
   const context = 'Cluster';
   let stopping = false;
   const started = new Map<Worker, { number: number; listening: boolean; at: number }>();
+  /** The backend the first worker selected, which every other worker then uses. */
+  let backend: BackendKind | undefined;
 
   const fork = (number: number) => {
-    const worker = cluster.fork({ GCLI_WORKER_NUMBER: String(number) });
+    const env = { GCLI_WORKER_NUMBER: String(number), ...poolBackendEnv(backend) };
+    const worker = cluster.fork(env);
     started.set(worker, { number, listening: false, at: Date.now() });
     worker.once('listening', () => {
       const entry = started.get(worker);
       if (entry) entry.listening = true;
+    });
+    worker.on('message', (message: unknown) => {
+      if (backend || !isBackendSelected(message)) return;
+      // One store for the whole pool: a worker that fell back alone would serve another one.
+      backend = message.kind;
+      logger.log(
+        `Worker ${number} uses the ${backend} backend; starting the others on it`,
+        context,
+      );
+      for (let other = 2; other <= count; other++) fork(other);
     });
   };
 
@@ -71,5 +87,5 @@ export function runWorkerPool({ count, stopTimeoutMs, logger }: WorkerPoolOption
     });
   }
   logger.log(`Starting ${count} worker processes`, context);
-  for (let number = 1; number <= count; number++) fork(number);
+  fork(1);
 }

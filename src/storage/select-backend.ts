@@ -54,6 +54,11 @@ export interface SelectOptions {
    * from. Default 0 (one try).
    */
   startupRetryMs?: number;
+  /**
+   * The one backend to use, tried until it answers whatever `fallback` says: the backend the
+   * other workers of a `WORKERS=N` pool use (see poolBackend).
+   */
+  only?: BackendKind;
   logger: LoggerService;
 }
 
@@ -73,11 +78,16 @@ export async function selectBackend(
   options: SelectOptions,
 ): Promise<{ storage: StorageBackend; selection: StorageSelection; cache?: CacheTierStatus }> {
   const { logger } = options;
-  const tried = options.fallback ? candidates : candidates.slice(0, 1);
+  const only = candidates.find((candidate) => candidate.kind === options.only);
+  const tried = only ? [only] : options.fallback ? candidates : candidates.slice(0, 1);
   const attempts: StorageSelection['attempts'] = [];
   for (const [index, candidate] of tried.entries()) {
     const started = Date.now();
-    const retryUntil = index === 0 ? started + (options.startupRetryMs ?? 0) : started;
+    const retryUntil = only
+      ? Infinity
+      : index === 0
+        ? started + (options.startupRetryMs ?? 0)
+        : started;
     let storage: StorageBackend | undefined;
     let reason = '';
     for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
@@ -89,10 +99,10 @@ export async function selectBackend(
         if (Date.now() + pause > retryUntil) break;
         if (pause === RETRY_FIRST_MS) {
           const seconds = Math.round((retryUntil - started) / 1000);
-          logger.warn(
-            `${candidate.label} is not reachable yet (${reason}); retrying for up to ${seconds} s`,
-            CONTEXT,
-          );
+          const how = only
+            ? 'retrying until it is (the other workers use it)'
+            : `retrying for up to ${seconds} s`;
+          logger.warn(`${candidate.label} is not reachable yet (${reason}); ${how}`, CONTEXT);
         }
         await sleep(pause);
       }
@@ -103,7 +113,7 @@ export async function selectBackend(
       const selection: StorageSelection = {
         requested: candidates[0].kind,
         active: candidate.kind,
-        degraded: index > 0,
+        degraded: candidate !== candidates[0],
         fallbackEnabled: options.fallback,
         attempts,
       };

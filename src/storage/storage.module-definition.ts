@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { BackendCandidate } from './select-backend';
+import type { BackendKind } from './storage-backend.interface';
 
 export interface StorageModuleOptions {
   /** Backends in priority order; see storageCandidates(). */
@@ -15,6 +16,8 @@ export interface StorageModuleOptions {
    * (default 30000); see StorageComeback.
    */
   recheckMs?: number;
+  /** The one backend to use, until it answers: see SelectOptions.only. */
+  only?: BackendKind;
 }
 
 export const {

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { describeWithServers, serverUrl } from '../support/server-env';
 import { gatewayNodeFlags } from '../support/launch-flags';
 import { freePort, startGateway, startRunningGateway } from './support/gateway-process';
 
@@ -52,6 +54,34 @@ const freshGet = (url: string) =>
 
 const listening = (output: string) => output.match(/listening on http/g)?.length ?? 0;
 
+/** A TCP relay to a server that can be closed (cutting every connection) and opened again. */
+async function tcpProxy(targetPort: number, targetHost: string) {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const open = () =>
+    new Promise<void>((done) => {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, targetHost);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', done);
+    });
+  const close = () =>
+    new Promise<void>((done) => {
+      for (const socket of sockets) socket.destroy();
+      if (!server?.listening) return done();
+      server.close(() => done());
+    });
+  await open();
+  return { port, open, close };
+}
+
 describe('WORKERS=N: several gateway processes on one port', () => {
   it('serves from every worker, replaces one that dies, and drains them all on SIGTERM', async () => {
     const gateway = await startRunningGateway({ WORKERS: '2' });
@@ -92,6 +122,42 @@ describe('WORKERS=N: several gateway processes on one port', () => {
       await gateway.stop();
     }
   }, 60_000);
+
+  describeWithServers(['redis'])('with a server backend', () => {
+    it('starts a replacement on the pool’s backend during its outage, never on a fallback', async () => {
+      const redis = new URL(serverUrl('redis').url!);
+      const proxy = await tcpProxy(Number(redis.port), redis.hostname);
+      const gateway = await startRunningGateway({
+        WORKERS: '2',
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        REDIS_KEY_PREFIX: `workers:${Date.now()}:`,
+        STORAGE_CONNECT_TIMEOUT_MS: '500',
+      });
+      const using = () =>
+        gateway.output().match(/Using Valkey\/Redis storage backend/g)?.length ?? 0;
+      try {
+        await until(() => listening(gateway.output()) === 2, 'two workers listening');
+        expect(gateway.output()).toMatch(/Worker 1 uses the valkey backend; starting the others/);
+        expect(using()).toBe(2);
+
+        await proxy.close();
+        process.kill(childrenOf(gateway.pid)[0], 'SIGKILL');
+        await until(() => /starting a new one/.test(gateway.output()), 'the death noticed');
+        // Alone, the replacement would fall back to SQLite at once (no start-up retry here).
+        await until(() => /retrying until it is/.test(gateway.output()), 'the replacement waiting');
+        await sleep(1_500);
+        expect(gateway.output()).not.toMatch(/Using SQLite/);
+        expect(listening(gateway.output())).toBe(2);
+
+        await proxy.open();
+        await until(() => listening(gateway.output()) === 3, 'the replacement listening');
+        expect(using()).toBe(3);
+      } finally {
+        await gateway.stop();
+        await proxy.close();
+      }
+    }, 60_000);
+  });
 
   it('stops instead of respawning when a worker cannot start', async () => {
     const closed = await freePort();
