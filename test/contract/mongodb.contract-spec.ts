@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { mongo } from 'mongoose';
 import { MongoBackend, type MongoBackendOptions } from '../../src/storage/backends/mongodb.backend';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
@@ -41,6 +42,34 @@ const withClient = async <T>(work: (client: mongo.MongoClient) => Promise<T>) =>
 beforeAll(async () => {
   refusedPort = await freePort();
 });
+
+/** A TCP relay to the server that holds what the client sends for `delayMs`: a slow network. */
+async function slowRelay(port: number, host: string, delayMs: number) {
+  const clients = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(port, host);
+    clients.add(client);
+    client.on('close', () => {
+      clients.delete(client);
+      upstream.destroy();
+    });
+    upstream.on('close', () => client.destroy());
+    for (const socket of [client, upstream]) socket.on('error', () => undefined);
+    client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), delayMs));
+    upstream.pipe(client);
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return {
+    port: (server.address() as AddressInfo).port,
+    /** Client connections still open. */
+    connections: () => clients.size,
+    close: () =>
+      new Promise<void>((closed) => {
+        for (const client of clients) client.destroy();
+        server.close(() => closed());
+      }),
+  };
+}
 
 describe('mongodb options', () => {
   it('takes the database from the option, else the URI path, else gcli2api', () => {
@@ -88,6 +117,28 @@ describeStorageContract(
           expect(count).toBe(1);
         } finally {
           await storage.close();
+        }
+      });
+
+      it('keeps no connection that arrives after close() (a connect past its timeout)', async () => {
+        const target = new URL(SERVER.url!);
+        const relay = await slowRelay(Number(target.port), target.hostname, 700);
+        const backend = new MongoBackend({
+          uri: `mongodb://127.0.0.1:${relay.port}/${freshDatabase()}`,
+          connectTimeoutMs: 10_000,
+        });
+        try {
+          const connecting = backend.connect();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await backend.close();
+          await expect(connecting).rejects.toThrow(/closed before the connection was ready/);
+          const deadline = Date.now() + 5_000;
+          while (relay.connections() > 0 && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          expect(relay.connections()).toBe(0);
+        } finally {
+          await relay.close();
         }
       });
 

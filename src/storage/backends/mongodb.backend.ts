@@ -75,6 +75,8 @@ export class MongoBackend implements StorageBackend {
   private readonly rules: StorageRules;
   private readonly nowSeconds: () => number;
   private opened?: { session: MongoSession; entries: EntryStore; config: ConfigStore };
+  /** Counts closes, so that a connect that outlived a close knows it must not open. */
+  private generation = 0;
 
   constructor(private readonly options: MongoBackendOptions) {
     const { host, database } = parseMongoUri(options.uri);
@@ -86,6 +88,7 @@ export class MongoBackend implements StorageBackend {
 
   async connect(): Promise<void> {
     await this.close();
+    const generation = this.generation;
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
     const session = await MongoSession.open(
       this.options.uri,
@@ -93,6 +96,11 @@ export class MongoBackend implements StorageBackend {
       timeoutMs,
       this.queueKey,
     );
+    if (generation !== this.generation) {
+      // Closed while connecting (the selection gave up on it): the late session would leak.
+      await session.connection.destroy().catch(() => {});
+      throw new StorageUnavailableError('MongoDB storage: closed before the connection was ready');
+    }
     this.opened = {
       session,
       entries: new EntryStore(session, this.nowSeconds),
@@ -101,6 +109,7 @@ export class MongoBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
+    this.generation++;
     const session = this.opened?.session;
     this.opened = undefined;
     await session?.connection.destroy().catch(() => {});
