@@ -1,4 +1,4 @@
-import type { BackendKind } from './storage-backend.interface';
+import type { BackendKind, UsageIncrement } from './storage-backend.interface';
 
 /** Base class of every error the storage layer throws on purpose. */
 export class StorageError extends Error {
@@ -13,6 +13,21 @@ export class StorageError extends Error {
 
 /** The backend cannot be reached or has been closed; retry later or check the server. */
 export class StorageUnavailableError extends StorageError {}
+
+/**
+ * Some of the increments of one `incrementUsage` were written and `unwritten` were not: a
+ * backend that cannot add them all in one transaction (MongoDB without a replica set) says
+ * which, so that a retry adds only those and the rest are not counted twice.
+ */
+export class UsageWriteError extends StorageUnavailableError {
+  constructor(
+    message: string,
+    backend?: BackendKind,
+    readonly unwritten: readonly UsageIncrement[] = [],
+  ) {
+    super(message, backend);
+  }
+}
 
 /**
  * A concurrent writer won (a lock held too long, a unique key taken, a serialisation failure);

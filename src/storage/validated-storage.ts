@@ -306,7 +306,8 @@ export class ValidatedStorage implements StorageBackend {
     if (err instanceof StorageError) {
       if (message === err.message) return err;
       const Redacted = err.constructor as new (m: string, b?: BackendKind) => StorageError;
-      return new Redacted(message, err.backend);
+      // Fields of the error's own (UsageWriteError.unwritten) go along; the message does not.
+      return Object.assign(new Redacted(message, err.backend), { ...err });
     }
     // The backend that owns the driver knows what its errors mean; this wrapper only types them.
     const Type = ERROR_TYPES[this.inner.classifyError?.(err) ?? 'failed'];

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { GatewayEnv } from '../env/env.schema';
 import { SqliteBackend } from '../storage/backends/sqlite.backend';
-import { StorageUnavailableError } from '../storage/storage.errors';
+import { StorageUnavailableError, UsageWriteError } from '../storage/storage.errors';
 import type { UsageStore } from '../storage/stores/usage-store.interface';
 import { ValidatedStorage } from '../storage/validated-storage';
 import { tempDir } from '../../test/support/temp-dir';
@@ -72,6 +72,23 @@ describe('UsageRecorder', () => {
     buffer.attempt(NS, 'a.json', 'gemini-2.5-pro', 'success');
     await recorder.flush();
     expect(await requests()).toBe(2);
+  });
+
+  it('tries again only the increments a partial write says it did not write', async () => {
+    const store = (recorder as unknown as { usage: UsageStore }).usage;
+    const write = store.incrementUsage;
+    store.incrementUsage = async (increments) => {
+      store.incrementUsage = write;
+      const [first, ...rest] = increments.filter((i) => i.metric === 'requests');
+      await storage.incrementUsage([first]);
+      throw new UsageWriteError('1 of 2 usage documents were not written', 'mongodb', rest);
+    };
+    buffer.attempt(NS, 'a.json', 'gemini-2.5-pro', 404);
+    buffer.attempt(NS, 'a.json', 'gemini-2.5-flash', 404);
+    await recorder.flush();
+    await recorder.flush();
+    expect(await requests('gemini-2.5-pro')).toBe(1);
+    expect(await requests('gemini-2.5-flash')).toBe(1);
   });
 
   it('counts a model name storage would refuse under a name it takes, and the others too', async () => {

@@ -9,7 +9,7 @@ import { ConfigService } from '@nestjs/config';
 import type { GatewayEnv } from '../env/env.schema';
 import type { UsageFilter, UsageStore } from '../storage/storage-backend.interface';
 import { InjectUsageStore } from '../storage/storage.decorators';
-import { StorageValidationError } from '../storage/storage.errors';
+import { StorageValidationError, UsageWriteError } from '../storage/storage.errors';
 import { UsageBuffer, utcDay } from './usage-buffer';
 
 /** Old counters are pruned on one flush in this many (and at start-up). */
@@ -69,7 +69,8 @@ export class UsageRecorder implements OnModuleInit, OnModuleDestroy, BeforeAppli
         // Storage refuses it every time: kept, it would hold up every flush after this one.
         this.logger.error(`Usage counts refused by storage, dropped: ${err.message}`);
       } else {
-        this.buffer.restore(batch);
+        // What was written stays written: only the rest is tried again.
+        this.buffer.restore(err instanceof UsageWriteError ? err.unwritten : batch);
         this.logger.warn(
           `Could not store usage counts (kept for the next try): ${(err as Error).message}`,
         );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { mongo } from 'mongoose';
 import { MongoBackend, type MongoBackendOptions } from '../../src/storage/backends/mongodb.backend';
+import { UsageWriteError } from '../../src/storage/storage.errors';
 import { ValidatedStorage } from '../../src/storage/validated-storage';
 import { serverUrl } from '../support/server-env';
 import { freePort } from '../support/servers';
@@ -140,6 +141,50 @@ describeStorageContract(
         } finally {
           await relay.close();
         }
+      });
+
+      it('names the usage increments it did not write when only some documents could be', async () => {
+        const { database } = await ctx.storage.info();
+        const day = '2026-05-01';
+        const key = (model: string) => JSON.stringify([day, 'geminicli', 'a.json', model]);
+        // A document whose counters cannot take $inc: its write fails, the other's does not.
+        await withClient((client) =>
+          client
+            .db(database)
+            .collection<Record<string, unknown> & { _id: string }>('gcli_usage')
+            .insertOne({
+              _id: key('broken'),
+              day,
+              ns: 'geminicli',
+              credential: 'a.json',
+              model: 'broken',
+              counters: 'x',
+            }),
+        );
+        const increment = (model: string) =>
+          ({
+            day,
+            ns: 'geminicli',
+            credential: 'a.json',
+            model,
+            metric: 'requests',
+            by: 1,
+          }) as const;
+        const error = await ctx.storage
+          .incrementUsage([increment('good'), increment('broken')])
+          .catch((err: unknown) => err);
+        expect(error).toBeInstanceOf(UsageWriteError);
+        expect((error as UsageWriteError).unwritten).toEqual([increment('broken')]);
+        expect(await ctx.storage.listUsage({ model: 'good' })).toEqual([
+          {
+            day,
+            ns: 'geminicli',
+            credential: 'a.json',
+            model: 'good',
+            metric: 'requests',
+            value: 1,
+          },
+        ]);
       });
 
       it('describes its host, database and TLS without a password', async () => {

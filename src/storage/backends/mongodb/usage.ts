@@ -5,6 +5,7 @@ import type {
   UsageFilter,
   UsageIncrement,
 } from '../../storage-backend.interface';
+import { UsageWriteError } from '../../storage.errors';
 import { compareUsage } from '../../usage-validation';
 import { retryOnDuplicate } from './schema';
 import type { MongoSession } from './session';
@@ -56,13 +57,28 @@ export const mongoUsage = {
       }
       doc.inc[`counters.${i.metric}`] = (doc.inc[`counters.${i.metric}`] ?? 0) + i.by;
     }
-    await Promise.all(
-      [...docs].map(([id, { key, inc }]) => {
+    const entries = [...docs];
+    const results = await Promise.allSettled(
+      entries.map(([id, { key, inc }]) => {
         const write = () =>
           usage.updateOne({ _id: id }, { $inc: inc, $setOnInsert: key }, { upsert: true });
         // Queued per document: FerretDB applies $inc as read-modify-write (see keyed-queue.ts).
         return s.exclusive(USAGE_COLLECTION, id, () => retryOnDuplicate(write));
       }),
+    );
+    // One write per document, no transaction: say which were not written, so that only those
+    // are tried again (the others would be counted twice).
+    const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [i] : []));
+    if (failed.length === 0) return;
+    const ids = new Set(failed.map((i) => entries[i][0]));
+    const unwritten = increments.filter((i) =>
+      ids.has(JSON.stringify([i.day, i.ns, i.credential, i.model])),
+    );
+    const first = (results[failed[0]] as PromiseRejectedResult).reason as Error;
+    throw new UsageWriteError(
+      `${failed.length} of ${entries.length} usage documents were not written: ${first?.message}`,
+      'mongodb',
+      unwritten,
     );
   },
 
