@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteBackend } from '../../src/storage/backends/sqlite.backend';
@@ -32,6 +32,23 @@ describeStorageContract(
   },
   () => {
     describe('sqlite file', () => {
+      it('creates a new database and its WAL readable by its owner only, and keeps an existing mode', async () => {
+        const here = tempDir();
+        try {
+          const file = join(here.path, 'creds', 'credentials.db');
+          const storage = await open(file);
+          await storage.upsertCredential('geminicli', 'a.json', { refresh_token: 'r' });
+          expect(statSync(file).mode & 0o777).toBe(0o600);
+          expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+          await storage.close();
+          chmodSync(file, 0o640);
+          await (await open(file)).close();
+          expect(statSync(file).mode & 0o777).toBe(0o640);
+        } finally {
+          here.remove();
+        }
+      });
+
       it('opens a database of the Python gateway and adds missing columns without losing rows', async () => {
         const legacy = tempDir();
         const file = join(legacy.path, 'credentials.db');

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
@@ -53,6 +53,9 @@ export class SqliteBackend extends SqlBackend {
 
   private async openFile() {
     mkdirSync(dirname(this.file), { recursive: true });
+    // A new database holds refresh tokens: its owner's alone (SQLite gives its WAL files the
+    // same mode). An existing file keeps the mode its owner chose.
+    closeSync(openSync(this.file, 'a', 0o600));
     this.dataSource = new DataSource({
       type: 'better-sqlite3',
       database: this.file,
