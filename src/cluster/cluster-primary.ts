@@ -39,7 +39,8 @@ export function runWorkerPool({ count, stopTimeoutMs, logger }: WorkerPoolOption
       if (entry) entry.listening = true;
     });
     worker.on('message', (message: unknown) => {
-      if (backend || !isBackendSelected(message)) return;
+      // Not while stopping: a worker forked now would never be told to stop.
+      if (stopping || backend || !isBackendSelected(message)) return;
       // One store for the whole pool: a worker that fell back alone would serve another one.
       backend = message.kind;
       logger.log(

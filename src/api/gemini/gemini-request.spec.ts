@@ -88,6 +88,10 @@ describe('prepareNativeRequest', () => {
     expect(request.safetySettings?.[5].category).toBe('HARM_CATEGORY_IMAGE_HATE');
   });
 
+  it('takes tools: null as no tools', () => {
+    expect(() => prepareNativeRequest({ contents, tools: null })).not.toThrow();
+  });
+
   it('drops the model field and passes other fields through', () => {
     const tools = [{ functionDeclarations: [{ name: 'f' }] }];
     const request = prepareNativeRequest({

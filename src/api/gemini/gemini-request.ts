@@ -61,7 +61,8 @@ export function prepareNativeRequest(body: unknown): GeminiRequest {
       throw new ApiInputError(`contents.${i}.parts: must be an array`);
     }
   });
-  if (request.tools !== undefined) {
+  // null is "no tools", as in Google's own JSON.
+  if (request.tools !== undefined && request.tools !== null) {
     if (!Array.isArray(request.tools)) throw new ApiInputError('tools: must be an array');
     request.tools.forEach((tool, i) => {
       if (!isRecord(tool)) throw new ApiInputError(`tools.${i}: must be an object`);
