@@ -65,6 +65,8 @@ export interface SelectOptions {
 /** First and largest pause between tries of the preferred backend. */
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 2_000;
+/** How often a long wait for the backend says it is still waiting. */
+const STILL_WAITING_MS = 60_000;
 
 const CONTEXT = 'Storage';
 
@@ -90,19 +92,33 @@ export async function selectBackend(
         : started;
     let storage: StorageBackend | undefined;
     let reason = '';
-    for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
+    let warned = 0;
+    for (
+      let tries = 1, pause = RETRY_FIRST_MS;
+      ;
+      tries++, pause = Math.min(pause * 2, RETRY_MAX_MS)
+    ) {
       try {
         storage = await connectCandidate(candidate, options.connectTimeoutMs);
         break;
       } catch (err) {
         reason = redactError(err, candidate.secrets);
         if (Date.now() + pause > retryUntil) break;
-        if (pause === RETRY_FIRST_MS) {
+        if (tries === 1) {
           const seconds = Math.round((retryUntil - started) / 1000);
           const how = only
             ? 'retrying until it is (the other workers use it)'
             : `retrying for up to ${seconds} s`;
           logger.warn(`${candidate.label} is not reachable yet (${reason}); ${how}`, CONTEXT);
+          warned = Date.now();
+        } else if (Date.now() - warned >= STILL_WAITING_MS) {
+          // A wait without end must not go quiet: the pool serves with one worker fewer.
+          const waited = Math.round((Date.now() - started) / 1000);
+          logger.warn(
+            `${candidate.label} is still not reachable after ${tries} tries in ${waited} s (${reason})`,
+            CONTEXT,
+          );
+          warned = Date.now();
         }
         await sleep(pause);
       }

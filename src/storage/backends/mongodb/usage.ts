@@ -6,6 +6,7 @@ import type {
   UsageIncrement,
 } from '../../storage-backend.interface';
 import { UsageWriteError } from '../../storage.errors';
+import { classifyMongoError } from './mongo-errors';
 import { compareUsage } from '../../usage-validation';
 import { retryOnDuplicate } from './schema';
 import type { MongoSession } from './session';
@@ -66,17 +67,22 @@ export const mongoUsage = {
         return s.exclusive(USAGE_COLLECTION, id, () => retryOnDuplicate(write));
       }),
     );
-    // One write per document, no transaction: say which were not written, so that only those
-    // are tried again (the others would be counted twice).
+    // One write per document, no transaction: say which were not written and may be tried
+    // again (the others would be counted twice). A document the server refuses for good (not a
+    // lost connection) would be refused every time: its increments are given up.
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [i] : []));
     if (failed.length === 0) return;
-    const ids = new Set(failed.map((i) => entries[i][0]));
-    const unwritten = increments.filter((i) =>
-      ids.has(JSON.stringify([i.day, i.ns, i.credential, i.model])),
+    const reasonOf = (i: number) => (results[i] as PromiseRejectedResult).reason as unknown;
+    const retry = new Set(
+      failed.filter((i) => classifyMongoError(reasonOf(i)) !== 'failed').map((i) => entries[i][0]),
     );
-    const first = (results[failed[0]] as PromiseRejectedResult).reason as Error;
+    const unwritten = increments.filter((i) =>
+      retry.has(JSON.stringify([i.day, i.ns, i.credential, i.model])),
+    );
+    const first = reasonOf(failed[0]) as Error | undefined;
     throw new UsageWriteError(
-      `${failed.length} of ${entries.length} usage documents were not written: ${first?.message}`,
+      `${failed.length} of ${entries.length} usage documents were not written ` +
+        `(${failed.length - retry.size} given up): ${first?.message}`,
       'mongodb',
       unwritten,
     );
