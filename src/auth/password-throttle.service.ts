@@ -47,10 +47,11 @@ export class PasswordThrottle {
   }
 
   /**
-   * A wrong password from `ip`: the whole seconds it must wait when it is blocked (the attempt
-   * is then not counted), else 0 once the failure is counted here and in storage. The check and
-   * this process's count happen with no wait between them, so of a burst of parallel guesses
-   * no more than the limit get past the check.
+   * A wrong password from `ip`: the whole seconds it must wait when it is blocked, else 0 once
+   * the failure is counted here and in storage. Of a burst of parallel guesses no more than the
+   * limit get through: in this process the check and the count happen with no wait between
+   * them, and across processes the failure must win one of the limit's slots in storage, which
+   * is atomic (a guess that finds them all taken is answered as blocked).
    */
   async reject(ip: string | undefined): Promise<number> {
     const client = clientKey(ip);
@@ -59,11 +60,11 @@ export class PasswordThrottle {
     if (wait > 0) return wait;
     this.local.fail(client);
     try {
-      await this.takeSlot(client);
+      return await this.takeSlot(client);
     } catch {
       // Storage is away: this process's own count still throttles the client.
+      return 0;
     }
-    return 0;
   }
 
   /** Forgets the client's failures after a successful login. */
@@ -75,21 +76,27 @@ export class PasswordThrottle {
     await Promise.all(keys.map((key) => this.entries.deleteEntry(key))).catch(() => undefined);
   }
 
-  private async takeSlot(client: string): Promise<void> {
+  /**
+   * Takes a free slot for a failure: 0 when one was free, else (every slot taken by failures of
+   * the last minute, in any process) the whole seconds until the oldest leaves the window. The
+   * failure that takes the last slot, or finds none, writes the block entry.
+   */
+  private async takeSlot(client: string): Promise<number> {
     const now = this.clock.now();
     const slots = slotKeys(client);
-    for (let i = 0; i < slots.length; i++) {
-      if (!(await this.entries.setEntryIfAbsent(slots[i], String(now), WINDOW_MS))) continue;
-      if (i < slots.length - 1) return;
-      break;
+    let taken = -1;
+    for (let i = 0; i < slots.length && taken < 0; i++) {
+      if (await this.entries.setEntryIfAbsent(slots[i], String(now), WINDOW_MS)) taken = i;
     }
-    // Every slot is taken: blocked until the oldest failure leaves the window.
+    if (taken >= 0 && taken < slots.length - 1) return 0;
+    // Every slot is taken now: blocked until the oldest failure leaves the window.
     const times = await Promise.all(slots.map((key) => this.entries.getEntry(key)));
     const oldest = Math.min(...times.map((time) => (time === null ? now : Number(time))));
     const until = oldest + WINDOW_MS;
-    if (until <= now) return;
+    if (until <= now) return 0;
     await this.entries.setEntry(blockKey(client), String(until), until - now);
     this.remember(client, until);
+    return taken >= 0 ? 0 : Math.ceil((until - now) / 1000);
   }
 
   /** Whole seconds the client's shared block has left; 0 when none. */

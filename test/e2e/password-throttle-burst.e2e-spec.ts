@@ -17,8 +17,8 @@ describeWithServers(['redis'])('password throttle under a burst of parallel gues
   for (const backend of ['sqlite', 'valkey'] as const) {
     describe(backend, () => {
       let t: TestApp;
+      const env: Record<string, string> = { TRUST_PROXY: '1', API_PASSWORD: 'api-secret' };
       beforeAll(async () => {
-        const env: Record<string, string> = { TRUST_PROXY: '1', API_PASSWORD: 'api-secret' };
         if (backend === 'valkey') {
           env.REDIS_URL = serverUrl('redis').url!;
           env.REDIS_KEY_PREFIX = `burst:${randomBytes(4).toString('hex')}:`;
@@ -50,6 +50,21 @@ describeWithServers(['redis'])('password throttle under a burst of parallel gues
           body: JSON.stringify({ password: t.panelPassword }),
         });
         expect(right.status).toBe(429);
+      });
+
+      it(`checks ${LIMIT} of ${BURST} parallel wrong API keys sent to two gateways`, async () => {
+        const other = await createTestApp(env, { login: false });
+        try {
+          const headers = { ...client(), authorization: 'Bearer wrong' };
+          const responses = await Promise.all(
+            Array.from({ length: BURST }, (_, i) =>
+              fetch(`${i % 2 ? other.url : t.url}/v1/models`, { headers }),
+            ),
+          );
+          expect(statuses(responses)).toEqual({ checked: LIMIT, throttled: BURST - LIMIT });
+        } finally {
+          await other.close();
+        }
       });
 
       it(`checks ${LIMIT} of ${BURST} parallel wrong API keys`, async () => {
