@@ -197,6 +197,27 @@ describe('Google sign-in adds a credential', () => {
     expect(onboard.json).toMatchObject({ tierId: 'free-tier' });
   });
 
+  it('answers a second paste of a callback being finished 409, and its status running', async () => {
+    accounts.add({
+      email: 'slow@example.com',
+      codeAssist: 'onboard',
+      pendingPolls: 1,
+      project: 'slow-proj',
+    });
+    const { auth_url, state } = (await start()).body;
+    const callback = await consent(google, auth_url);
+    const onboarding = () => google.requests.filter((r) => r.path === '/v1internal:onboardUser');
+    const before = onboarding().length;
+    const first = paste(callback);
+    // The first paste took the flow and waits for Code Assist's onboarding (a 2 s poll).
+    while (onboarding().length === before) await new Promise((r) => setTimeout(r, 20));
+    expect((await getJson(t.url, `/auth/status/${state}`, t.auth)).body.status).toBe('running');
+    const second = await paste(callback);
+    expect(second.status).toBe(409);
+    expect(second.body.message).toMatch(/already finished/);
+    expect((await first).body).toMatchObject({ project_id: 'slow-proj' });
+  });
+
   it('falls back to the Resource Manager project named default and enables the two APIs', async () => {
     accounts.add({
       email: 'rm@example.com',

@@ -19,6 +19,8 @@ export const SIGNIN_TTL_MS = 600_000;
 
 const flowKey = (state: string) => `signin:flow:${state}`;
 const resultKey = (state: string) => `signin:result:${state}`;
+/** Written by the one caller that takes a flow, before the flow is deleted. */
+const takenKey = (state: string) => `signin:taken:${state}`;
 
 /** A started sign-in, kept in storage so that any gateway instance can finish it. */
 interface StoredFlow {
@@ -174,6 +176,14 @@ export class SigninFlows {
     if (result) return { state, ...(JSON.parse(result) as object) } as SigninStatus;
     const raw = await this.entries.getEntry(flowKey(state));
     const flow = raw ? (JSON.parse(raw) as StoredFlow) : null;
+    if (!flow) {
+      // Taken by a caller that has not written its result yet: being finished.
+      const taken = await this.entries.getEntry(takenKey(state));
+      const createdAt = Number(taken);
+      if (taken !== null && createdAt > 0) {
+        return { status: 'running', state, created_at: Math.floor(createdAt / 1000) };
+      }
+    }
     if (!flow || this.expired(flow)) {
       const message = 'no sign-in with this state: it expired, or was never started';
       return { status: 'not_found', state, message };
@@ -181,23 +191,33 @@ export class SigninFlows {
     return { status: 'pending', state, created_at: Math.floor(flow.createdAt / 1000) };
   }
 
-  /** Takes the flow out of storage: only one caller, on any instance, ever gets it. */
+  /**
+   * Takes the flow out of storage: only one caller, on any instance, ever gets it. The taker
+   * marks it taken (atomically, the mark decides) before deleting it, so a second caller finds
+   * the mark even while the first is still finishing and has written no result yet.
+   */
   private async take(state: string): Promise<StoredFlow> {
+    const finished = () =>
+      new SigninError('state', 409, 'this sign-in was already finished; start a new one');
     const raw = await this.entries.getEntry(flowKey(state));
     if (raw === null) {
-      const used = (await this.entries.getEntry(resultKey(state))) !== null;
-      throw used
-        ? new SigninError('state', 409, 'this sign-in was already finished; start a new one')
-        : new SigninError('state', 400, 'unknown or expired sign-in state; start a new sign-in');
+      const [taken, result] = await Promise.all([
+        this.entries.getEntry(takenKey(state)),
+        this.entries.getEntry(resultKey(state)),
+      ]);
+      if (taken !== null || result !== null) throw finished();
+      throw new SigninError('state', 400, 'unknown or expired sign-in state; start a new sign-in');
     }
     const flow = JSON.parse(raw) as StoredFlow;
     if (this.expired(flow)) {
       await this.entries.deleteEntry(flowKey(state), raw);
       throw new SigninError('state', 400, 'this sign-in expired; start a new sign-in');
     }
-    if (!(await this.entries.deleteEntry(flowKey(state), raw))) {
-      throw new SigninError('state', 409, 'this sign-in was already finished; start a new one');
+    const mark = String(flow.createdAt);
+    if (!(await this.entries.setEntryIfAbsent(takenKey(state), mark, SIGNIN_TTL_MS))) {
+      throw finished();
     }
+    await this.entries.deleteEntry(flowKey(state), raw);
     this.listener.release(state);
     return flow;
   }
