@@ -8,7 +8,7 @@ import { configureApp } from './app.setup';
 import { runWorkerPool } from './cluster/cluster-primary';
 import { reportBackend } from './cluster/worker-id';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
-import { EnvValidationError, validateEnv } from './env/env.schema';
+import { EnvValidationError, logLevelName, validateEnv } from './env/env.schema';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 import { LogFile } from './logs/log-file';
 import type { StorageSelection } from './storage/select-backend';
@@ -18,7 +18,7 @@ const levels: readonly string[] = ['error', 'warn', 'info', 'debug'];
 
 async function bootstrap() {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const requested = process.env.LOG_LEVEL ?? 'info';
+  const requested = String(logLevelName(process.env.LOG_LEVEL ?? 'info'));
   let logger = new GatewayLogger(
     levels.includes(requested) ? (requested as GatewayLogLevel) : 'info',
   );

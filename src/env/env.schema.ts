@@ -61,6 +61,16 @@ const REDIS_SCHEMES = ['redis', 'rediss', 'redis+cluster', 'rediss+cluster'];
  * of persisted settings (HOST, PORT, PASSWORD, ...) are declared in `config/settings.registry.ts`
  * and checked here too. `.env.example` documents them all; keep them in step.
  */
+/**
+ * A LOG_LEVEL as written: any case, and the Python gateway's names (`WARNING`, `CRITICAL`) too,
+ * so that an existing `.env` keeps working.
+ */
+export function logLevelName(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const name = value.trim().toLowerCase();
+  return name === 'warning' ? 'warn' : name === 'critical' ? 'error' : name;
+}
+
 export const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   WORKERS: workers.default(1),
@@ -71,7 +81,10 @@ export const envSchema = z.object({
   LOG_FILE: z.string().min(1).default('log.txt'),
   LOG_FILE_MAX_MB: integer(1, 10_000).default(10),
   LOG_LEVEL: z
-    .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
+    .preprocess(
+      logLevelName,
+      z.enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' }),
+    )
     .default('info'),
   VALKEY_URL: url(REDIS_SCHEMES).optional(),
   REDIS_URL: url(REDIS_SCHEMES).optional(),
