@@ -223,6 +223,20 @@ describeInBrowser('control panel in a browser', (executablePath) => {
     await eventually(async () => (await retries.inputValue()) === '7');
   });
 
+  it('says why the settings could not be loaded instead of loading for ever', async () => {
+    await byTestId('tab-credentials').click();
+    const refused = JSON.stringify({ statusCode: 503, message: 'Storage is unavailable' });
+    await page.route('**/config/get', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: refused }),
+    );
+    try {
+      await byTestId('tab-settings').click();
+      await waitForText('banner', 'Storage is unavailable');
+    } finally {
+      await page.unroute('**/config/get');
+    }
+  });
+
   it('shows the storage in use and the live log', async () => {
     await byTestId('tab-status').click();
     await waitForText('storage-backend', 'sqlite');
@@ -259,6 +273,22 @@ describeInBrowser('control panel in a browser', (executablePath) => {
     );
     const stale = JSON.stringify({ ...session, token: 'expired-token' });
     await page.evaluate(`localStorage.setItem('${SESSION_KEY}', ${JSON.stringify(stale)})`);
+    await byTestId('refresh').click();
+    await waitForText('login-notice', 'Your session has ended');
+  });
+
+  it('returns to the login screen when the session has passed its time (PANEL_SESSION_TTL)', async () => {
+    await byTestId('password').fill(E2E_PANEL_PASSWORD);
+    await byTestId('password').press('Enter');
+    await waitForText('stat-total', String(STORED));
+    const session = JSON.parse(
+      (await page.evaluate(`localStorage.getItem('${SESSION_KEY}')`)) as string,
+    );
+    const past = JSON.stringify({
+      ...session,
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    await page.evaluate(`localStorage.setItem('${SESSION_KEY}', ${JSON.stringify(past)})`);
     await byTestId('refresh').click();
     await waitForText('login-notice', 'Your session has ended');
   });

@@ -1,5 +1,5 @@
 import { messageOf } from './error-text';
-import { clearSession, loadSession } from './session';
+import { clearSession, loadSession, sessionExpired } from './session';
 
 /** A refused admin call: the HTTP status, the server's message and its whole JSON body. */
 export class ApiError extends Error {
@@ -27,6 +27,9 @@ function expire(): void {
 }
 
 export function authHeaders(): Record<string, string> {
+  // A session past its time ends here, like one the server refuses: the call would go out
+  // without it, and its 401 could not tell a session had been there.
+  if (sessionExpired()) expire();
   const session = loadSession();
   return session ? { authorization: `Bearer ${session.token}` } : {};
 }

@@ -23,6 +23,16 @@ export function loadSession(): Session | null {
   }
 }
 
+/** Whether a session is kept whose time, as the server gave it, has passed. */
+export function sessionExpired(): boolean {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw !== null && Date.parse((JSON.parse(raw) as Session).expiresAt) <= Date.now();
+  } catch {
+    return false;
+  }
+}
+
 export function saveSession(session: Session): void {
   localStorage.setItem(KEY, JSON.stringify(session));
 }

@@ -61,7 +61,14 @@ export function SettingsView() {
   };
   useEffect(() => void load(), []);
 
-  if (!settings) return <p class="empty">{t('common.loading')}</p>;
+  if (!settings) {
+    // A failed load says why here: the form, and the banner in it, is not shown yet.
+    return message ? (
+      <Banner message={message} onClose={() => setMessage(null)} />
+    ) : (
+      <p class="empty">{t('common.loading')}</p>
+    );
+  }
   const locked = new Set(settings.env_locked);
   const restart = new Set(settings.restart_required ?? []);
   const start = initial(entries);
