@@ -1,5 +1,7 @@
 import { messageOf } from '../../panel/src/api/error-text';
 import { batchOutcome, PROBLEM_CODES as PANEL_PROBLEM_CODES } from '../../panel/src/api/types';
+import { levelOf } from '../../panel/src/status/log-level';
+import { batchResultView } from '../credentials/admin/batch-result.view';
 import { PROBLEM_CODES } from '../credentials/problems';
 
 /**
@@ -39,6 +41,29 @@ describe('the control panel reading admin answers', () => {
     expect(
       batchOutcome({ success: true, total: 3, succeeded: 2, failed: [{ filename: 'c.json' }] }, 3),
     ).toEqual({ succeeded: 2, total: 3, errors: ['c.json'] });
+  });
+
+  it("names the failures of this gateway's batch answers in both namespaces", () => {
+    const outcome = {
+      action: 'enable',
+      results: [
+        { filename: 'a.json', error: null },
+        { filename: 'b.json', error: 'No antigravity credential is named b.json' },
+      ],
+    };
+    for (const ns of ['geminicli', 'antigravity'] as const) {
+      expect(batchOutcome(batchResultView(ns, outcome), 2)).toEqual({
+        succeeded: 1,
+        total: 2,
+        errors: ['b.json: No antigravity credential is named b.json'],
+      });
+    }
+  });
+
+  it('reads the level of a log line in both log formats', () => {
+    expect(levelOf('[2026-11-30 16:15:16] [WARN] [Storage] x')).toBe('warn');
+    expect(levelOf('{"level":"error","time":1,"context":"Api","msg":"x"}')).toBe('error');
+    expect(levelOf('a continuation line')).toBe('info');
   });
 
   it('names every problem code the gateway records, for the row and the problem filter', () => {

@@ -109,7 +109,8 @@ export interface StorageInfo {
 /**
  * A batch action's outcome in either shape the server may answer: this gateway's
  * `{success_count, total_count, errors[{filename, message}]}`, the Python panel's
- * `{success_count, total_count, errors[string]}` or its antigravity `{total, succeeded, failed}`.
+ * `{success_count, total_count, errors[string]}` or its antigravity `{total, succeeded, failed,
+ * results[{filename, success, message}]}`.
  */
 export interface BatchOutcome {
   succeeded: number;
@@ -121,7 +122,15 @@ export function batchOutcome(body: unknown, requested: number): BatchOutcome {
   const b = (body ?? {}) as Record<string, unknown>;
   const count = (value: unknown) =>
     typeof value === 'number' ? value : Array.isArray(value) ? value.length : undefined;
-  const list = Array.isArray(b.errors) ? b.errors : Array.isArray(b.failed) ? b.failed : [];
+  // The antigravity shape counts its failures (`failed`) and gives their reasons in `results`.
+  const failedResults = Array.isArray(b.results)
+    ? b.results.filter((r) => (r as { success?: unknown } | null)?.success === false)
+    : [];
+  const list = Array.isArray(b.errors)
+    ? b.errors
+    : Array.isArray(b.failed)
+      ? b.failed
+      : failedResults;
   const errors = list.map((error) => {
     if (typeof error === 'string') return error;
     const e = (error ?? {}) as Record<string, unknown>;

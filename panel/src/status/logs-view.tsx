@@ -2,13 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, authHeaders, check, download } from '../api/client';
 import { t } from '../i18n/i18n';
 import { Banner, type BannerMessage, errorBanner } from '../ui/banner';
+import { levelOf } from './log-level';
 
 const LEVELS = ['all', 'error', 'warn', 'info', 'debug'] as const;
 type Level = (typeof LEVELS)[number];
 /** Lines kept in the page; older ones scroll away. */
 const KEPT = 2000;
-
-const levelOf = (line: string) => /^\[[^\]]*\] \[(\w+)\]/.exec(line)?.[1]?.toLowerCase() ?? 'info';
 
 /**
  * Reads `GET /auth/logs/stream` (Server-Sent Events) with fetch, since EventSource cannot send
@@ -72,9 +71,10 @@ export function LogsView() {
   }, []);
 
   const shown = level === 'all' ? lines : lines.filter((line) => levelOf(line) === level);
+  // On every new line: past KEPT lines the count stays the same while the lines move on.
   useEffect(() => {
     if (autoscroll && box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [shown.length, autoscroll]);
+  }, [lines, level, autoscroll]);
 
   const clear = async () => {
     if (!confirm(t('logs.confirmClear'))) return;
