@@ -54,4 +54,17 @@ describeInBrowser('control panel in a browser, on Valkey/Redis', (executablePath
     await page.getByTestId('tab-status').click();
     await waitForText(page, 'storage-backend', 'valkey');
   });
+
+  maybe('drops a credential deleted from its row out of the selection', async () => {
+    await page.getByTestId('tab-credentials').click();
+    await waitForText(page, 'pager-range', '1–30 of 30');
+    await page.getByTestId('select-page').check();
+    await waitForText(page, 'batch-bar', '30 selected');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await credentialRow(page, 'cred-011.json').getByTestId('row-delete').click();
+    await waitForText(page, 'pager-range', '1–29 of 29');
+    await waitForText(page, 'batch-bar', '29 selected');
+    await page.getByTestId('batch-enable').click();
+    await waitForText(page, 'banner', 'Enable: 29 of 29 succeeded');
+  });
 });

@@ -115,7 +115,12 @@ export function CredentialRow(props: {
             {t(`action.${check}`)}
           </button>
         ))}
-        <button type="button" class="danger" onClick={() => actions.remove(item)}>
+        <button
+          type="button"
+          class="danger"
+          data-testid="row-delete"
+          onClick={() => actions.remove(item)}
+        >
           {t('action.delete')}
         </button>
       </td>

@@ -85,6 +85,10 @@ export function CredentialsView(props: { ns: Namespace; onNs(ns: Namespace): voi
       const answer = await api<{ message?: string }>(nsPath(ns, '/creds/action'), {
         json: { filename: name, action },
       });
+      // A deleted credential leaves the selection: a batch action would fail for it.
+      if (action === 'delete') {
+        setSelected((old) => new Set([...old].filter((selectedName) => selectedName !== name)));
+      }
       return { kind: 'ok', text: answer.message ?? `${t(`action.${action}`)}: ${name}` };
     });
 
@@ -133,6 +137,7 @@ export function CredentialsView(props: { ns: Namespace; onNs(ns: Namespace): voi
     if (!confirm(t('confirm.dedupe'))) return;
     void run(async () => {
       const answer = await api<{ message?: string }>(nsPath(ns, '/creds/dedupe'), { json: {} });
+      setSelected(new Set());
       return { kind: 'ok', text: answer.message ?? t('action.dedupe') };
     });
   };
