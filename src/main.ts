@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GATEWAY_APP_OPTIONS } from './app.options';
 import { configureApp } from './app.setup';
 import { runWorkerPool } from './cluster/cluster-primary';
-import { reportBackend } from './cluster/worker-id';
+import { reportBackend, workerNumber } from './cluster/worker-id';
 import { GatewayLogger, type GatewayLogLevel } from './common/gateway-logger';
 import { EnvValidationError, logLevelName, validateEnv } from './env/env.schema';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
@@ -27,7 +27,10 @@ async function bootstrap() {
     const env = validateEnv(process.env);
     logger = new GatewayLogger(
       env.LOG_LEVEL,
-      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024, env.LOG_FILE_COUNT),
+      LogFile.at(env.LOG_FILE, env.LOG_FILE_MAX_MB * 1024 * 1024, env.LOG_FILE_COUNT, {
+        // Under WORKERS=N every process writes the file, and worker 1 alone rotates it.
+        rotates: cluster.isPrimary ? env.WORKERS <= 1 : workerNumber() === 1,
+      }),
       env.LOG_FORMAT,
     );
     if (env.WORKERS > 1 && cluster.isPrimary) {

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { LogFile } from './log-file';
 
 describe('LogFile', () => {
@@ -19,6 +20,41 @@ describe('LogFile', () => {
     expect(existsSync(`${path}.2`)).toBe(true);
     expect(existsSync(`${path}.3`)).toBe(false);
   });
+
+  it('follows a file another process rotated: its next lines go to the new file, not the old', async () => {
+    const path = join(dir, 'shared.txt');
+    // Another gateway process (a worker that does not rotate) writing the same file.
+    const other = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-e',
+        `const { existsSync } = require('node:fs');
+         const { LogFile } = require(${JSON.stringify(resolve('src/logs/log-file.ts'))});
+         const path = ${JSON.stringify(path)};
+         const file = LogFile.at(path, 1e6, 1, { rotates: false });
+         file.append('other 1\\n');
+         const wait = setInterval(() => {
+           if (!existsSync(path + '.1')) return;
+           clearInterval(wait);
+           // Past its look-again interval, as a busy worker's next line would be.
+           setTimeout(() => file.append('other 2\\n'), 1100);
+         }, 20);`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((done) => other.once('exit', done));
+    const file = LogFile.at(path, 100, 1);
+    while (!(existsSync(path) && readFileSync(path, 'utf8').includes('other 1'))) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    for (let n = 0; n < 3; n++) file.append(`mine ${n} ${'x'.repeat(40)}\n`);
+    await exited;
+    await file.tail(1);
+    expect(readFileSync(`${path}.1`, 'utf8')).not.toContain('other 2');
+    expect(readFileSync(path, 'utf8')).toContain('other 2');
+  }, 20_000);
 
   it('hands every line to its followers, writes them in order and clears to empty', async () => {
     const file = LogFile.at(join(dir, 'follow.txt'));

@@ -1,5 +1,6 @@
 import {
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readSync,
@@ -13,6 +14,19 @@ import SonicBoom from 'sonic-boom';
 
 type Listener = (line: string) => void;
 
+/** How often a process looks at the file for what other processes writing it did. */
+const CHECK_MS = 1_000;
+
+/** Options of {@link LogFile.at}. */
+export interface LogFileOptions {
+  /**
+   * Whether this process moves the file to `.1` when it is full (default true). Under
+   * `WORKERS=N` every process writes the file and only one rotates it: two rotating at once
+   * would move a fresh file over the full one. The others reopen the file when it was moved.
+   */
+  rotates?: boolean;
+}
+
 /**
  * The gateway's log file (LOG_FILE): the logger appends every line, the panel downloads, clears
  * and follows it. Lines are written asynchronously through sonic-boom (pino's file writer), so
@@ -23,17 +37,21 @@ type Listener = (line: string) => void;
 export class LogFile {
   private static readonly instances = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
-  private stream: SonicBoom;
+  private stream!: SonicBoom;
   private size: number;
+  /** The inode of the file this process writes, to notice another process moved it. */
+  private inode = 0;
+  private checkedAt = 0;
 
   private constructor(
     readonly path: string,
     private readonly maxBytes: number,
     private readonly keep: number,
+    private readonly rotates: boolean,
   ) {
     this.size = existsSync(path) ? statSync(path).size : 0;
     mkdirSync(dirname(path), { recursive: true });
-    this.stream = this.open();
+    this.reopen();
     process.once('exit', () => this.flushNow());
   }
 
@@ -41,10 +59,18 @@ export class LogFile {
    * The shared instance for `path` (resolved against the working directory); `keep` rotated
    * files are kept (default 1).
    */
-  static at(path: string, maxBytes = 10 * 1024 * 1024, keep = 1): LogFile {
+  static at(
+    path: string,
+    maxBytes = 10 * 1024 * 1024,
+    keep = 1,
+    options: LogFileOptions = {},
+  ): LogFile {
     const full = resolve(path);
     let file = LogFile.instances.get(full);
-    if (!file) LogFile.instances.set(full, (file = new LogFile(full, maxBytes, keep)));
+    if (!file) {
+      file = new LogFile(full, maxBytes, keep, options.rotates ?? true);
+      LogFile.instances.set(full, file);
+    }
     return file;
   }
 
@@ -52,7 +78,8 @@ export class LogFile {
   append(line: string): void {
     try {
       const bytes = Buffer.byteLength(line);
-      if (this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
+      this.followOthers();
+      if (this.rotates && this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
       this.stream.write(line);
       this.size += bytes;
     } catch {
@@ -124,14 +151,42 @@ export class LogFile {
   }
 
   /**
-   * A writer on a descriptor opened here, synchronously: lines can be flushed from the first one
-   * on (sonic-boom opening a path itself would leave them waiting for its asynchronous open).
+   * At most once a second, what other processes writing the file did: when it was moved (one
+   * rotated it), this one writes to the new file; the size counts their lines too.
    */
-  private open(): SonicBoom {
-    const stream = new SonicBoom({ fd: openSync(this.path, 'a'), sync: false });
+  private followOthers(): void {
+    const now = Date.now();
+    if (now - this.checkedAt < CHECK_MS) return;
+    this.checkedAt = now;
+    let stat: { ino: number; size: number } | undefined;
+    try {
+      stat = statSync(this.path);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.ino === this.inode) {
+      this.size = Math.max(this.size, stat.size);
+      return;
+    }
+    this.reopen();
+    this.size = stat?.size ?? 0;
+  }
+
+  /**
+   * Writes to the file at `path` from now on, on a descriptor opened here, synchronously: lines
+   * can be flushed from the first one on (sonic-boom opening a path itself would leave them
+   * waiting for its asynchronous open). Lines already handed to the old writer still land in
+   * the file it had, which it then closes.
+   */
+  private reopen(): void {
+    const fd = openSync(this.path, 'a');
+    this.inode = fstatSync(fd).ino;
+    const stream = new SonicBoom({ fd, sync: false });
     // A log line that cannot be written must not take the gateway down.
     stream.on('error', () => undefined);
-    return stream;
+    const old = this.stream as SonicBoom | undefined;
+    this.stream = stream;
+    old?.end();
   }
 
   private rotate() {
@@ -139,10 +194,7 @@ export class LogFile {
       if (existsSync(`${this.path}.${n}`)) renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
     }
     renameSync(this.path, `${this.path}.1`);
-    // Lines already handed to the old writer still land in the renamed file, which it then closes.
-    const old = this.stream;
-    this.stream = this.open();
-    old.end();
+    this.reopen();
     this.size = 0;
   }
 }
