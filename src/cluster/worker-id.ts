@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { BackendKind } from '../storage/storage-backend.interface';
+import { BACKEND_KINDS, type BackendKind } from '../storage/storage-backend.interface';
 
 /**
  * This process's worker number under `WORKERS=N` (1 to N), or 1 when the gateway runs as a single
@@ -13,7 +13,6 @@ export function workerNumber(): number {
 
 /** Where the primary tells a worker which backend the pool's first worker selected. */
 const POOL_BACKEND_ENV = 'GCLI_POOL_BACKEND';
-const KINDS: readonly BackendKind[] = ['valkey', 'postgresql', 'mongodb', 'sqlite'];
 
 /** The message a worker sends the primary once it has selected its storage backend. */
 export interface BackendSelectedMessage {
@@ -29,7 +28,7 @@ export interface BackendSelectedMessage {
 export function poolBackend(env: NodeJS.ProcessEnv = process.env): BackendKind | undefined {
   if (cluster.isPrimary) return undefined;
   const kind = env[POOL_BACKEND_ENV];
-  return KINDS.includes(kind as BackendKind) ? (kind as BackendKind) : undefined;
+  return BACKEND_KINDS.includes(kind as BackendKind) ? (kind as BackendKind) : undefined;
 }
 
 /** The environment of a worker the primary forks once the pool's backend is known. */
@@ -44,5 +43,5 @@ export function reportBackend(kind: BackendKind): void {
 
 export function isBackendSelected(message: unknown): message is BackendSelectedMessage {
   const m = message as Partial<BackendSelectedMessage> | null;
-  return m?.type === 'gcli:backend-selected' && KINDS.includes(m.kind as BackendKind);
+  return m?.type === 'gcli:backend-selected' && BACKEND_KINDS.includes(m.kind as BackendKind);
 }

@@ -73,12 +73,10 @@ async function* continued(
     const tail = marker.flush();
     // Nothing written yet (thoughts used up the tokens, or a block): there is no answer to go
     // on from, and Gemini refuses a model turn without text.
-    if (marker.answer === '') {
-      if (cut) throw cut;
-      if (last) yield last;
-      return;
-    }
-    const finished = !cut && (marker.found || calledFunction || continuation >= maxContinuations);
+    const nothing = marker.answer === '';
+    if (nothing && cut) throw cut;
+    const finished =
+      nothing || (!cut && (marker.found || calledFunction || continuation >= maxContinuations));
     if (finished) {
       if (last || tail) yield withText(last ?? {}, tail);
       return;

@@ -47,16 +47,23 @@ export const mongoUsage = {
     const usage = s.db.collection<UsageDoc>(USAGE_COLLECTION);
     const docs = new Map<
       string,
-      { key: Omit<UsageDoc, '_id' | 'counters'>; inc: Record<string, number> }
+      {
+        key: Omit<UsageDoc, '_id' | 'counters'>;
+        inc: Record<string, number>;
+        /** The increments this document's write carries. */
+        increments: UsageIncrement[];
+      }
     >();
     for (const i of increments) {
       const id = JSON.stringify([i.day, i.ns, i.credential, i.model]);
       let doc = docs.get(id);
       if (!doc) {
-        doc = { key: { day: i.day, ns: i.ns, credential: i.credential, model: i.model }, inc: {} };
+        const key = { day: i.day, ns: i.ns, credential: i.credential, model: i.model };
+        doc = { key, inc: {}, increments: [] };
         docs.set(id, doc);
       }
       doc.inc[`counters.${i.metric}`] = (doc.inc[`counters.${i.metric}`] ?? 0) + i.by;
+      doc.increments.push(i);
     }
     const entries = [...docs];
     const results = await Promise.allSettled(
@@ -73,16 +80,12 @@ export const mongoUsage = {
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [i] : []));
     if (failed.length === 0) return;
     const reasonOf = (i: number) => (results[i] as PromiseRejectedResult).reason as unknown;
-    const retry = new Set(
-      failed.filter((i) => classifyMongoError(reasonOf(i)) !== 'failed').map((i) => entries[i][0]),
-    );
-    const unwritten = increments.filter((i) =>
-      retry.has(JSON.stringify([i.day, i.ns, i.credential, i.model])),
-    );
+    const retry = failed.filter((i) => classifyMongoError(reasonOf(i)) !== 'failed');
+    const unwritten = retry.flatMap((i) => entries[i][1].increments);
     const first = reasonOf(failed[0]) as Error | undefined;
     throw new UsageWriteError(
       `${failed.length} of ${entries.length} usage documents were not written ` +
-        `(${failed.length - retry.size} given up): ${first?.message}`,
+        `(${failed.length - retry.length} given up): ${first?.message}`,
       'mongodb',
       unwritten,
     );
